@@ -1,0 +1,22 @@
+"""The treatment-center directory: a Flask app over SQLAlchemy models and a Whoosh search index."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Create and wire the app: configuration, database, blueprints and commands."""
+    from directory import cli, database, health, public
+    from directory.config import load_config
+
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, dict(config) if config else None)
+    database.init_app(app)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(public.bp)
+    cli.init_app(app)
+    return app

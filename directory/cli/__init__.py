@@ -1,0 +1,15 @@
+"""Command-line groups: ``flask --app wsgi db|data|users ...``."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from directory.cli.data import data_group
+from directory.cli.db import db_group
+from directory.cli.users import users_group
+
+
+def init_app(app: Flask) -> None:
+    """Register every command group on the app."""
+    for group in (db_group, data_group, users_group):
+        app.cli.add_command(group)

@@ -1,0 +1,56 @@
+"""Configuration: defaults for one laptop, environment variables for production."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+
+class ConfigError(RuntimeError):
+    """Raised when the app cannot start with the configuration it was given."""
+
+
+#: Environment variables read at start-up, and the config keys they set.
+ENVIRONMENT_KEYS = ("DATABASE_URL", "SEARCH_INDEX_DIR", "SECRET_KEY", "DIRECTORY_ENV")
+
+
+def default_config(instance_path: str) -> dict[str, Any]:
+    """Return the defaults: SQLite and the search index in the instance folder."""
+    instance = Path(instance_path)
+    return {
+        "DIRECTORY_ENV": "development",
+        "DATABASE_URL": f"sqlite:///{instance / 'directory.sqlite3'}",
+        "SEARCH_INDEX_DIR": str(instance / "search-index"),
+        "SQLALCHEMY_ECHO": False,
+    }
+
+
+def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """Fill ``app.config`` from defaults, then the environment, then ``overrides``."""
+    app.config.update(default_config(app.instance_path))
+    for key in ENVIRONMENT_KEYS:
+        if os.environ.get(key):
+            app.config[key] = os.environ[key]
+    if overrides:
+        app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _local_secret_key(app)
+
+
+def _local_secret_key(app: Flask) -> str:
+    """Read the instance folder's secret key, creating it once; refuse in production."""
+    if app.config["DIRECTORY_ENV"] == "production":
+        raise ConfigError("SECRET_KEY must be set in the environment when DIRECTORY_ENV=production")
+    path = Path(app.instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key + "\n")
+    return key

@@ -1,0 +1,33 @@
+"""The data model, importable without Flask; every table registers on ``Base.metadata``."""
+
+from directory.models.articles import Article, ArticleCitation, ArticleFAQ
+from directory.models.audit import AuditEvent, AuditTrailError
+from directory.models.base import Base, utcnow
+from directory.models.centers import Center, ListingStatus, center_terms
+from directory.models.locations import Location, Phone, PhoneType, ServiceArea
+from directory.models.taxonomy import Taxonomy, TaxonomyTerm
+from directory.models.users import Role, User
+from directory.models.verification import AdvertiserRuleError, VerificationStatus
+
+__all__ = [
+    "AdvertiserRuleError",
+    "Article",
+    "ArticleCitation",
+    "ArticleFAQ",
+    "AuditEvent",
+    "AuditTrailError",
+    "Base",
+    "Center",
+    "ListingStatus",
+    "Location",
+    "Phone",
+    "PhoneType",
+    "Role",
+    "ServiceArea",
+    "Taxonomy",
+    "TaxonomyTerm",
+    "User",
+    "VerificationStatus",
+    "center_terms",
+    "utcnow",
+]

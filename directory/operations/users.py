@@ -1,0 +1,51 @@
+"""Staff accounts."""
+
+from __future__ import annotations
+
+from marshmallow import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from directory.models import Role, User
+from directory.operations.audit import record_event
+from directory.operations.errors import OperationError
+from directory.schemas.fields import EmailAddress
+
+MIN_PASSWORD_LENGTH = 12
+
+
+def create_user(session: Session, email: str, role: Role | str, password: str, *, actor: User | str) -> User:
+    """Create an active staff account; refuse a taken e-mail or a weak password."""
+    try:
+        role = Role(role)
+    except ValueError as error:
+        choices = ", ".join(r.value for r in Role)
+        raise OperationError(f"Role must be one of: {choices}.") from error
+    address = _validated_email(email)
+    if session.scalar(select(User.id).where(func.lower(User.email) == address)) is not None:
+        raise OperationError(f"A staff account for {address} already exists.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise OperationError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
+    if "\x00" in password:
+        raise OperationError("The password must not contain NUL characters.")
+    user = User(email=address, role=role, active=True)
+    user.set_password(password)
+    session.add(user)
+    session.flush()
+    record_event(
+        session,
+        actor=actor,
+        action="user.created",
+        record_type="user",
+        record_id=user.id,
+        after={"email": address, "role": role.value, "active": True},
+    )
+    return user
+
+
+def _validated_email(email: str) -> str:
+    """Return the normalised address, or raise with the field's message."""
+    try:
+        return EmailAddress(required=True).deserialize(email)
+    except ValidationError as error:
+        raise OperationError(f"{email!r}: {' '.join(error.messages)}") from error
