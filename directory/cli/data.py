@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 
 from directory.cli.progress import progress_bar
 from directory.database import get_session
@@ -14,7 +15,7 @@ from directory.operations.sample_data import SampleDataError, load_sample
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 
-@click.group("data", help="Load data into the directory.")
+@click.group("data", help="Load data into the directory.", cls=AppGroup)
 def data_group() -> None:
     """Group the data commands."""
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 
 from directory.database import get_database
 from directory.migrate import current_revision, head_revision, upgrade_database
 
 
-@click.group("db", help="Create and migrate the database schema (Alembic).")
+@click.group("db", help="Create and migrate the database schema (Alembic).", cls=AppGroup)
 def db_group() -> None:
     """Group the database commands."""
 

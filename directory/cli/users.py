@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
+from flask.cli import AppGroup
 
 from directory.database import get_session
 from directory.models import Role
@@ -12,7 +13,7 @@ from directory.operations.errors import OperationError
 from directory.operations.users import create_user
 
 
-@click.group("users", help="Manage staff accounts (admins and support specialists).")
+@click.group("users", help="Manage staff accounts (admins and support specialists).", cls=AppGroup)
 def users_group() -> None:
     """Group the user commands."""
 

@@ -29,6 +29,13 @@ TermsField = fields.Dict(
 )
 
 
+def _check_year(year: int) -> None:
+    """Accept a year from 1800 to the current year (read at validation time)."""
+    this_year = date.today().year
+    if not 1800 <= year <= this_year:
+        raise ValidationError(f"Must be a year from 1800 to {this_year}.")
+
+
 def optional_bool() -> fields.Boolean:
     """Return a yes/no/unknown field."""
     return fields.Boolean(allow_none=True, load_default=None)
@@ -108,11 +115,7 @@ class CenterInput(Schema):
     private_treatment_room = optional_bool()
     support_person_allowed = optional_bool()
     integration_therapy = optional_bool()
-    year_opened = fields.Integer(
-        allow_none=True,
-        load_default=None,
-        validate=validate.Range(1800, date.today().year, error="Must be a year from {min} to {max}."),
-    )
+    year_opened = fields.Integer(allow_none=True, load_default=None, validate=_check_year)
 
     terms = TermsField
 

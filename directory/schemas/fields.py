@@ -97,7 +97,7 @@ class PhoneNumber(SafeString):
         digits = re.sub(r"\D", "", raw)
         if len(digits) == 11 and digits.startswith("1"):
             digits = digits[1:]
-        if len(digits) != 10 or digits[0] in "01":
+        if len(digits) != 10 or digits[0] in "01" or digits[3] in "01":
             raise self.make_error("phone")
         return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
 

@@ -50,6 +50,23 @@ class SchemeInput(Schema):
         )
         if unknown:
             raise ValidationError(f"Unknown parent terms: {', '.join(unknown)}.", "terms")
+        looping = sorted(_terms_in_parent_loops({t["code"]: t["parent"] for t in data["terms"]}))
+        if looping:
+            raise ValidationError(f"Parent loops through terms: {', '.join(looping)}.", "terms")
+
+
+def _terms_in_parent_loops(parents: dict[str, str | None]) -> set[str]:
+    """Return the terms that are, through their parents, their own ancestors."""
+    looping: set[str] = set()
+    for start in parents:
+        seen: set[str] = set()
+        code: str | None = start
+        while code is not None and code not in seen:
+            seen.add(code)
+            code = parents.get(code)
+        if code == start:
+            looping.add(start)
+    return looping
 
 
 class VocabularyInput(Schema):
