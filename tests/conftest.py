@@ -103,7 +103,7 @@ def session(app: Flask) -> Iterator[Session]:
 
 
 @pytest.fixture(scope="session")
-def sample():  # noqa: ANN201
+def sample():
     """The project's sample data, read and validated once."""
     return read_sample(DATA_DIR)
 
@@ -117,7 +117,7 @@ def vocabulary(session: Session, sample: Any) -> Session:
 
 
 @pytest.fixture
-def create_center(session: Session):  # noqa: ANN201
+def create_center(session: Session):
     """Return a factory that adds a center (with one location) and flushes it."""
 
     def factory(**overrides: Any) -> Center:
