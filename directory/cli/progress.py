@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
@@ -13,6 +14,6 @@ T = TypeVar("T")
 def progress_bar(items: Iterable[T], length: int, label: str) -> Iterator[T]:
     """Yield ``items`` while drawing a bar labelled ``label`` on standard error."""
     with click.progressbar(
-        items, length=length, label=label.ljust(10), file=click.get_text_stream("stderr"), show_pos=True
+        items, length=length, label=label.ljust(10), file=sys.stderr, show_pos=True
     ) as bar:
         yield from bar
