@@ -1,15 +1,21 @@
-"""The treatment-center directory: a Flask app over SQLAlchemy models and a Whoosh search index."""
+"""The treatment-center directory: a Flask app over SQLAlchemy models and a Whoosh search index.
+
+Importing the package does not import Flask, so that the models and operations load without it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Create and wire the app: configuration, database, blueprints and commands."""
+    from flask import Flask
+
     from directory import cli, database, health, public
     from directory.config import load_config
 

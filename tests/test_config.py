@@ -1,0 +1,62 @@
+"""Configuration: local defaults, environment overrides, and a secret key that production must supply."""
+
+import pytest
+from flask import Flask
+
+from directory import create_app
+from directory.config import ConfigError, load_config
+
+
+def make_flask(tmp_path) -> Flask:
+    return Flask("directory", instance_path=str(tmp_path / "instance"))
+
+
+def test_defaults_put_the_database_and_index_in_the_instance_folder(tmp_path, monkeypatch):
+    for name in ("DATABASE_URL", "SEARCH_INDEX_DIR", "SECRET_KEY", "DIRECTORY_ENV"):
+        monkeypatch.delenv(name, raising=False)
+    app = make_flask(tmp_path)
+    load_config(app, None)
+    instance = tmp_path / "instance"
+    assert app.config["DATABASE_URL"] == f"sqlite:///{instance / 'directory.sqlite3'}"
+    assert app.config["SEARCH_INDEX_DIR"] == str(instance / "search-index")
+
+
+def test_local_secret_key_is_generated_once_and_kept_private(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DIRECTORY_ENV", raising=False)
+    first, second = make_flask(tmp_path), make_flask(tmp_path)
+    load_config(first, None)
+    load_config(second, None)
+    key_file = tmp_path / "instance" / "secret_key"
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"] == key_file.read_text().strip()
+    assert len(first.config["SECRET_KEY"]) == 64
+    assert key_file.stat().st_mode & 0o077 == 0
+
+
+def test_production_requires_a_secret_key_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("DIRECTORY_ENV", "production")
+    with pytest.raises(ConfigError, match="SECRET_KEY must be set"):
+        load_config(make_flask(tmp_path), None)
+    assert not (tmp_path / "instance" / "secret_key").exists()
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    app = make_flask(tmp_path)
+    load_config(app, None)
+    assert app.config["SECRET_KEY"] == "from-the-environment"
+
+
+def test_environment_selects_the_database_and_index(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    monkeypatch.setenv("SEARCH_INDEX_DIR", str(tmp_path / "ix"))
+    app = create_app({"SECRET_KEY": "x"})
+    assert app.config["DATABASE_URL"].startswith("postgresql+psycopg://")
+    assert app.config["SEARCH_INDEX_DIR"] == str(tmp_path / "ix")
+    assert app.extensions["database"].engine.dialect.name == "postgresql"
+
+
+def test_models_import_without_flask():
+    import subprocess
+    import sys
+
+    code = "import sys, directory.models; assert 'flask' not in sys.modules, 'flask imported'"
+    subprocess.run([sys.executable, "-c", code], check=True)
