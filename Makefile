@@ -17,10 +17,11 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 
 install: $(VENV)/.installed
 
-## run: install, migrate, load the sample directory, and serve on http://$(HOST):$(PORT)
+## run: install, migrate, load the sample directory, build the search index, and serve on http://$(HOST):$(PORT)
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) data load-sample
+	$(FLASK) index rebuild
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## test: install with the test extras and run the whole suite

@@ -5,6 +5,7 @@ from directory.models.audit import AuditEvent, AuditTrailError
 from directory.models.base import Base, utcnow
 from directory.models.centers import Center, ListingStatus, center_terms
 from directory.models.locations import Location, Phone, PhoneType, ServiceArea
+from directory.models.search_changes import SearchChange
 from directory.models.taxonomy import Taxonomy, TaxonomyTerm
 from directory.models.users import Role, User
 from directory.models.verification import AdvertiserRuleError, VerificationStatus
@@ -23,6 +24,7 @@ __all__ = [
     "Phone",
     "PhoneType",
     "Role",
+    "SearchChange",
     "ServiceArea",
     "Taxonomy",
     "TaxonomyTerm",

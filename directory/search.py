@@ -1,0 +1,312 @@
+"""``search_centers``: the one search entry point for the public site, the API, staff and the CLI."""
+
+from __future__ import annotations
+
+import enum
+import json
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app
+from markupsafe import Markup, escape
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
+
+from directory.database import get_session
+from directory.indexing import IndexSync, install_after_commit_sync
+from directory.models import Center, ListingStatus, Taxonomy, VerificationStatus
+from directory.schemas.geography import US_STATES
+from search_index import (
+    LocationError,
+    SearchError,
+    SearchIndex,
+    SearchRequest,
+    VocabTerm,
+    Vocabulary,
+    groups_from_json,
+    resolve_place,
+    storage,
+)
+from search_index.analysis import analyzer
+
+DEFAULT_SYNONYMS_FILE = Path(__file__).resolve().parents[1] / "data" / "synonyms.json"
+PUBLIC_STATUSES = (ListingStatus.PUBLISHED.value,)
+
+
+class Viewer(enum.Enum):
+    """Who is searching: the public sees published listings only; staff may filter on anything."""
+
+    PUBLIC = "public"
+    STAFF = "staff"
+
+
+@dataclass(frozen=True)
+class CenterQuery:
+    """A search as the site, the API and the CLI ask it (already parsed from their inputs)."""
+
+    text: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    near: str | None = None
+    radius_miles: float | None = None
+    verified_only: bool = False
+    accepting_only: bool = False
+    include_closed: bool = False
+    #: Staff only.
+    statuses: tuple[str, ...] = ()
+    verification: tuple[str, ...] = ()
+    advertiser: bool | None = None
+    sort: str | None = None
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass
+class SearchResponse:
+    """A page of hydrated results, in the API's shape (``as_json``)."""
+
+    total: int
+    page: int
+    per_page: int
+    sort: str
+    hits: list[dict[str, Any]]
+    facets: dict[str, list[dict[str, Any]]]
+    suggestion: str | None
+    location: dict[str, Any] | None
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the API document."""
+        return {
+            "total": self.total,
+            "page": self.page,
+            "per_page": self.per_page,
+            "sort": self.sort,
+            "hits": self.hits,
+            "facets": self.facets,
+            "suggestion": self.suggestion,
+            "location": self.location,
+        }
+
+
+def search_centers(query: CenterQuery, viewer: Viewer) -> SearchResponse:
+    """Search the directory as ``viewer``; raise :class:`SearchError` with a message for bad input."""
+    service = get_search_service()
+    request, place = _to_request(query, viewer)
+    service.ensure_ready()
+    service.sync.catch_up_if_due()
+    result = service.index.search(request)
+    session = get_session()
+    centers = _hydrate(session, [hit.id for hit in result.hits])
+    hits = [
+        _hit_json(centers[hit.id], hit.distance_miles, result.highlight_terms)
+        for hit in result.hits
+        if hit.id in centers
+    ]
+    facets = {
+        scheme: [
+            {
+                "code": f.code,
+                "label": US_STATES.get(f.code, f.label) if scheme == "state" else f.label,
+                "count": f.count,
+            }
+            for f in counts
+        ]
+        for scheme, counts in result.facets.items()
+    }
+    location = None
+    if place is not None:
+        location = {
+            "label": place.label,
+            "latitude": place.latitude,
+            "longitude": place.longitude,
+            "radius_miles": request.radius_miles,
+        }
+    return SearchResponse(
+        total=result.total,
+        page=result.page,
+        per_page=result.per_page,
+        sort=result.sort,
+        hits=hits,
+        facets=facets,
+        suggestion=result.suggestion,
+        location=location,
+    )
+
+
+def _to_request(query: CenterQuery, viewer: Viewer) -> tuple[SearchRequest, Any]:
+    """Turn a query into an index request, applying what ``viewer`` may see."""
+    if viewer is Viewer.PUBLIC:
+        staff_only = [
+            name
+            for name, value in (
+                ("status", query.statuses),
+                ("verification", query.verification),
+                ("advertiser", query.advertiser is not None),
+            )
+            if value
+        ]
+        if staff_only:
+            raise SearchError(f"The {', '.join(staff_only)} filter is for staff only.")
+        statuses = PUBLIC_STATUSES + ((ListingStatus.CLOSED.value,) if query.include_closed else ())
+    else:
+        statuses = query.statuses or tuple(s.value for s in ListingStatus)
+        _check_choices("status", statuses, [s.value for s in ListingStatus])
+        _check_choices("verification", query.verification, [v.value for v in VerificationStatus])
+    place = None
+    near = None
+    radius = query.radius_miles
+    if query.near:
+        place = resolve_place(query.near)
+        near = (place.latitude, place.longitude)
+        radius = radius if radius is not None else 25.0
+    elif radius is not None:
+        raise SearchError("A distance needs a location: give a ZIP code or 'City, ST' as well.")
+    request = SearchRequest(
+        text=query.text,
+        filters={key: tuple(values) for key, values in query.filters.items() if values},
+        statuses=statuses,
+        verification=query.verification,
+        advertiser=query.advertiser,
+        verified_only=query.verified_only,
+        accepting_only=query.accepting_only,
+        near=near,
+        radius_miles=radius,
+        sort=query.sort,  # type: ignore[arg-type]
+        page=query.page,
+        per_page=query.per_page,
+    )
+    return request, place
+
+
+def _check_choices(name: str, values: tuple[str, ...], allowed: list[str]) -> None:
+    unknown = [value for value in values if value not in allowed]
+    if unknown:
+        raise SearchError(
+            f"Unknown {name} value(s): {', '.join(unknown)}. Choose from: {', '.join(allowed)}."
+        )
+
+
+def _hydrate(session: Session, ids: list[str]) -> dict[str, Center]:
+    """Load the page's centers from the database (the index holds ids, not records)."""
+    if not ids:
+        return {}
+    query = (
+        select(Center)
+        .where(Center.id.in_([uuid.UUID(i) for i in ids]))
+        .options(selectinload(Center.locations), selectinload(Center.terms))
+    )
+    return {str(center.id): center for center in session.scalars(query)}
+
+
+def _hit_json(center: Center, distance: float | None, terms: frozenset[str]) -> dict[str, Any]:
+    location = center.primary_location
+    return {
+        "id": str(center.id),
+        "slug": center.slug,
+        "name": center.name,
+        "city": location.city if location else None,
+        "state": location.state if location else None,
+        "zip": location.postal_code if location else None,
+        "latitude": location.latitude if location else None,
+        "longitude": location.longitude if location else None,
+        "distance_miles": distance,
+        "verified": center.verification_status is VerificationStatus.VERIFIED,
+        "verified_at": center.verified_at.isoformat() if center.verified_at else None,
+        "advertiser": bool(center.is_advertiser),
+        "status": center.status.value,
+        "terms": center.term_codes(),
+        "highlight": highlight_text(center.description or "", terms),
+    }
+
+
+_FORMATTER = HtmlFormatter(tagname="mark", between=" … ")
+_FRAGMENTER = ContextFragmenter(maxchars=200, surround=60)
+
+
+def highlight_text(text: str, terms: frozenset[str]) -> str | None:
+    """Return an HTML-safe snippet of ``text`` with the matched words in ``<mark>``, or None."""
+    if not terms or not text:
+        return None
+    snippet = highlight(str(escape(text)), terms, analyzer(), _FRAGMENTER, _FORMATTER, top=2)
+    return str(Markup(snippet)) if snippet else None
+
+
+# -- the per-app search service --------------------------------------------------------------
+
+
+class SearchService:
+    """The app's index and its sync, created on first use (the taxonomy comes from the database)."""
+
+    def __init__(self, index: SearchIndex, sync: IndexSync) -> None:
+        self.index = index
+        self.sync = sync
+
+    def ensure_ready(self) -> None:
+        """Build the index if this node has none, or one of an older schema version."""
+        if self.index.rebuild_reason():
+            self.rebuild()
+
+    def rebuild(self, progress: Any = None) -> int:
+        """Reload the vocabulary, then rebuild the index from the database."""
+        with self.sync.sessions() as session:
+            self.index.vocabulary = load_vocabulary(session)
+        return self.sync.rebuild(progress)
+
+
+def load_vocabulary(session: Session) -> Vocabulary:
+    """Read the taxonomy from the database as the index's plain vocabulary."""
+    taxonomies = session.scalars(select(Taxonomy).order_by(Taxonomy.position)).all()
+    schemes = {}
+    for taxonomy in taxonomies:
+        parents = {term.id: term.code for term in taxonomy.terms}
+        schemes[taxonomy.code] = tuple(
+            VocabTerm(
+                scheme=term.scheme,
+                code=term.code,
+                label=term.label,
+                parent=parents.get(term.parent_id) if term.parent_id else None,
+                aliases=tuple(term.aliases or ()),
+            )
+            for term in taxonomy.terms
+        )
+    return Vocabulary(schemes=schemes, scheme_labels={t.code: t.label for t in taxonomies})
+
+
+def get_search_service(app: Flask | None = None) -> SearchService:
+    """Return the app's search service, creating it on first use."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    service = app.extensions.get("search")
+    if service is None:
+        database = app.extensions["database"]
+        with database.sessions() as session:
+            vocabulary = load_vocabulary(session)
+        synonyms_file = Path(app.config.get("SYNONYMS_FILE", DEFAULT_SYNONYMS_FILE))
+        groups = groups_from_json(json.loads(synonyms_file.read_text(encoding="utf-8")))
+        index = SearchIndex(
+            app.config["SEARCH_INDEX_DIR"],
+            vocabulary,
+            groups,
+            writer_timeout=float(app.config.get("SEARCH_WRITER_TIMEOUT", 2.0)),
+        )
+        sync = IndexSync(
+            index, database.sessions, check_interval=float(app.config.get("SEARCH_SYNC_INTERVAL", 2.0))
+        )
+        service = app.extensions["search"] = SearchService(index, sync)
+    return service
+
+
+def init_app(app: Flask) -> None:
+    """Apply logged changes to this node's index right after each commit that recorded some."""
+    install_after_commit_sync(app.extensions["database"].sessions, lambda: _sync_after_commit(app))
+
+
+def _sync_after_commit(app: Flask) -> None:
+    """Sync the app's index, if it has one; failures leave the changes in the log."""
+    if storage.current_generation(Path(app.config["SEARCH_INDEX_DIR"])) is None:
+        return
+    get_search_service(app).sync.sync_quietly()
+
+
+__all__ = ["CenterQuery", "LocationError", "SearchError", "SearchResponse", "Viewer", "search_centers"]

@@ -1,0 +1,270 @@
+"""The search index of one node: build, update and search its current generation."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+from whoosh.query import Or, Term
+from whoosh.spelling import Corrector, ListCorrector
+from whoosh.writing import CLEAR
+
+from search_index import storage
+from search_index.query import ParsedQuery, parse_query
+from search_index.schema import SCHEMA_VERSION, SPELLING_FIELDS, index_fields, make_schema
+from search_index.searching import run_search, validate_request
+from search_index.snapshot import Snapshot
+from search_index.storage import IndexBusy, SyncState
+from search_index.synonyms import SynonymTable, groups_from_vocabulary
+from search_index.types import SearchRequest, SearchResult, SynonymGroup, Vocabulary
+
+#: Suggest another spelling when a text search finds fewer results than this.
+SUGGEST_BELOW = 3
+#: Merge segments when an update leaves more than this many.
+MAX_SEGMENTS = 8
+
+Progress = Callable[[Iterable[Mapping[str, Any]], int | None], Iterable[Mapping[str, Any]]]
+
+
+class _View:
+    """An open generation: its Whoosh index, one reused searcher and the snapshot built from it."""
+
+    def __init__(self, generation: Path, stamp: tuple[int, int] | None) -> None:
+        self.generation = generation
+        self.stamp = stamp
+        self.index = whoosh_index.open_dir(str(generation))
+        self.searcher = self.index.searcher()
+        self.version = self.index.latest_generation()
+        self.snapshot = Snapshot(self.searcher)
+
+    def refresh_if_changed(self) -> None:
+        """Pick up commits made since the snapshot was built (by this or another process)."""
+        latest = self.index.latest_generation()
+        if latest != self.version:
+            self.searcher = self.searcher.refresh()
+            self.version = latest
+            self.snapshot = Snapshot(self.searcher)
+
+    def close(self) -> None:
+        """Release the searcher's files."""
+        self.searcher.close()
+
+
+class SearchIndex:
+    """A node's Whoosh index under ``root``: generations switched atomically, kept in sync by the caller."""
+
+    def __init__(
+        self,
+        root: str | Path,
+        vocabulary: Vocabulary,
+        synonym_groups: Iterable[SynonymGroup] = (),
+        *,
+        writer_timeout: float = 2.0,
+        build_procs: int = 2,
+        build_memory_mb: int = 256,
+    ) -> None:
+        self.root = Path(root)
+        self.vocabulary = vocabulary
+        self.synonyms = SynonymTable([*groups_from_vocabulary(vocabulary), *synonym_groups])
+        self.writer_timeout = writer_timeout
+        self.build_procs = build_procs
+        self.build_memory_mb = build_memory_mb
+        self._lock = threading.RLock()
+        self._view: _View | None = None
+
+    # -- state -------------------------------------------------------------------------------
+
+    def state(self) -> SyncState | None:
+        """Return the current generation's sync state, or None if there is no usable index."""
+        generation = storage.current_generation(self.root)
+        return storage.read_state(generation) if generation else None
+
+    def rebuild_reason(self) -> str | None:
+        """Say why the index must be rebuilt (missing, or built for another schema), or None."""
+        state = self.state()
+        if state is None:
+            return "there is no search index yet"
+        if state.schema_version != SCHEMA_VERSION:
+            return f"the index has schema version {state.schema_version}, the code needs {SCHEMA_VERSION}"
+        return None
+
+    def sync_lock(self, timeout: float | None = None) -> Any:
+        """Return a context manager holding the lock under which changes are read and applied."""
+        return storage.sync_lock(self.root, self.writer_timeout if timeout is None else timeout)
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def rebuild(
+        self,
+        documents: Iterable[Mapping[str, Any]],
+        state: SyncState,
+        *,
+        progress: Callable[[int], None] | None = None,
+    ) -> Path:
+        """Write every document into a new generation, then make it current (never seen half-built)."""
+        generation = storage.new_generation(self.root)
+        index = whoosh_index.create_in(str(generation), make_schema())
+        writer = index.writer(
+            procs=self.build_procs, limitmb=self.build_memory_mb, multisegment=self.build_procs > 1
+        )
+        try:
+            for count, doc in enumerate(documents, start=1):
+                writer.add_document(**index_fields(doc, self.vocabulary))
+                if progress is not None:
+                    progress(count)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        state.schema_version = SCHEMA_VERSION
+        state.built_at = time.time()
+        storage.write_state(generation, state)
+        storage.switch_to(self.root, generation)
+        storage.prune(self.root)
+        return generation
+
+    def apply(self, upserts: Iterable[Mapping[str, Any]], deletes: Iterable[str], state: SyncState) -> None:
+        """Replace or remove documents and record the new sync state; raise :class:`IndexBusy` if locked."""
+        generation = storage.current_generation(self.root)
+        if generation is None:
+            raise FileNotFoundError(f"there is no search index at {self.root}")
+        index = whoosh_index.open_dir(str(generation))
+        try:
+            writer = index.writer(timeout=self.writer_timeout)
+        except LockError as error:
+            raise IndexBusy(f"the search index at {generation} is locked by another writer") from error
+        try:
+            documents = [index_fields(doc, self.vocabulary) for doc in upserts]
+            stale = [*deletes, *(fields["id"] for fields in documents)]
+            if stale:
+                writer.delete_by_query(Or([Term("id", listing_id) for listing_id in stale]))
+            for fields in documents:
+                writer.add_document(**fields)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(merge=len(index._segments()) >= MAX_SEGMENTS)
+        state.schema_version = SCHEMA_VERSION
+        storage.write_state(generation, state)
+
+    def clear_segments(self) -> None:
+        """Merge the current generation into one segment (an offline optimisation)."""
+        generation = storage.current_generation(self.root)
+        if generation is not None:
+            whoosh_index.open_dir(str(generation)).writer(timeout=self.writer_timeout).commit(mergetype=CLEAR)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def _current(self) -> _View:
+        """Return the open view of the current generation, reopening after a switch or commit."""
+        stamp = storage.pointer_stamp(self.root)
+        view = self._view
+        if view is None or stamp != view.stamp:
+            generation = storage.current_generation(self.root)
+            if generation is None:
+                raise FileNotFoundError(f"there is no search index at {self.root}")
+            if view is None or generation != view.generation:
+                new_view = _View(generation, stamp)
+                if view is not None:
+                    view.close()
+                self._view = view = new_view
+            else:
+                view.stamp = stamp
+        view.refresh_if_changed()
+        return view
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Answer a search; raise :class:`SearchError` for a request that cannot be answered."""
+        validate_request(request, self.vocabulary)
+        query = parse_query(request.text, self.synonyms)
+        with self._lock:
+            view = self._current()
+            outcome = run_search(view.snapshot, self.vocabulary, request, query)
+            suggestion = None
+            if not query.is_empty and outcome.total < SUGGEST_BELOW:
+                suggestion = self._suggest(view, request, query, outcome.total)
+        return SearchResult(
+            total=outcome.total,
+            page=request.page,
+            per_page=request.per_page,
+            sort=outcome.sort,
+            hits=outcome.hits,
+            facets=outcome.facets,
+            suggestion=suggestion,
+            highlight_terms=query.highlight_terms(),
+        )
+
+    def _suggest(self, view: _View, request: SearchRequest, query: ParsedQuery, total: int) -> str | None:
+        """Return a respelled query that finds more results, or None."""
+        correctors = [view.searcher.corrector(field) for field in SPELLING_FIELDS]
+        correctors.append(ListCorrector(sorted(self.synonyms.vocabulary())))
+        changed = False
+        words = []
+        for word in query.typed_words:
+            lowered = word.lower()
+            best = None if self._known(view, lowered) else closest_word(lowered, correctors)
+            if best and best != lowered:
+                words.append(best)
+                changed = True
+            else:
+                words.append(lowered)
+        if not changed:
+            return None
+        respelled = " ".join(words)
+        retry = run_search(
+            view.snapshot,
+            self.vocabulary,
+            SearchRequest(**{**request.__dict__, "text": respelled, "page": 1}),
+            parse_query(respelled, self.synonyms),
+        )
+        return respelled if retry.total > total else None
+
+    def _known(self, view: _View, word: str) -> bool:
+        """Whether a typed word matches something in the index or the synonym table."""
+        tokens = tuple(parse_query(word, self.synonyms).highlight_terms())
+        if not tokens:
+            return True
+        return any(
+            view.snapshot.matches(field, (token,)).docnums.size
+            for token in tokens
+            for field in ("name", "labels", "place", "description")
+        )
+
+    def digests(self) -> dict[str, str]:
+        """Return each indexed listing's document fingerprint, for drift checks."""
+        with self._lock:
+            return dict(self._current().snapshot.digests)
+
+    def doc_count(self) -> int:
+        """Return how many listings the index holds."""
+        with self._lock:
+            return self._current().snapshot.count
+
+    def close(self) -> None:
+        """Release open files."""
+        with self._lock:
+            if self._view is not None:
+                self._view.close()
+                self._view = None
+
+
+def closest_word(word: str, correctors: Iterable[Corrector]) -> str | None:
+    """Return the nearest spelling any corrector knows (fewest edits; the first corrector wins ties)."""
+    candidates = [s for c in correctors for s in c.suggest(word, limit=1, maxdist=2)]
+    return min(candidates, key=lambda candidate: edit_distance(word, candidate), default=None)
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Return the Levenshtein distance between two words."""
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        current = [i]
+        for j, char_b in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
+        previous = current
+    return previous[-1]

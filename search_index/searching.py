@@ -1,0 +1,227 @@
+"""Answering a search request from a snapshot: filters, text, geo, facets, order and paging."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from search_index import bitsets
+from search_index.geo import distances_miles
+from search_index.query import ParsedQuery
+from search_index.schema import TAG_BOOST, TEXT_FIELDS, city_tag
+from search_index.snapshot import Snapshot
+from search_index.types import (
+    PLACE_FILTERS,
+    FacetCount,
+    Hit,
+    SearchError,
+    SearchRequest,
+    SortOrder,
+    Vocabulary,
+)
+
+MAX_PER_PAGE = 100
+MIN_RADIUS_MILES = 0.5
+MAX_RADIUS_MILES = 500.0
+DEFAULT_RADIUS_MILES = 25.0
+
+
+@dataclass
+class Outcome:
+    """The ordered page and counts of one search (before suggestions)."""
+
+    total: int
+    sort: SortOrder
+    hits: list[Hit]
+    facets: dict[str, list[FacetCount]]
+
+
+def validate_request(request: SearchRequest, vocabulary: Vocabulary) -> None:
+    """Raise :class:`SearchError` naming the first thing wrong with the request."""
+    if request.page < 1:
+        raise SearchError("The page number must be 1 or more.")
+    if not 1 <= request.per_page <= MAX_PER_PAGE:
+        raise SearchError(f"Results per page must be between 1 and {MAX_PER_PAGE}.")
+    if request.radius_miles is not None and not (
+        MIN_RADIUS_MILES <= request.radius_miles <= MAX_RADIUS_MILES
+    ):
+        raise SearchError(
+            f"The distance must be between {MIN_RADIUS_MILES:g} and {MAX_RADIUS_MILES:g} miles."
+        )
+    if request.sort == "distance" and request.near is None:
+        raise SearchError("Sorting by distance needs a location.")
+    for scheme, codes in request.filters.items():
+        if scheme in PLACE_FILTERS:
+            continue
+        if scheme not in vocabulary.schemes:
+            raise SearchError(f"There is no filter called '{scheme}'.")
+        unknown = [code for code in codes if vocabulary.term(scheme, code) is None]
+        if unknown:
+            label = vocabulary.scheme_labels.get(scheme, scheme)
+            raise SearchError(f"Unknown {label.lower()} value(s): {', '.join(unknown)}.")
+
+
+def run_search(
+    snapshot: Snapshot, vocabulary: Vocabulary, request: SearchRequest, query: ParsedQuery
+) -> Outcome:
+    """Filter, match, count facets, order and page."""
+    base = snapshot.alive & _status_bits(snapshot, request)
+    distances = None
+    if request.near is not None:
+        radius = request.radius_miles or DEFAULT_RADIUS_MILES
+        distances = distances_miles(request.near[0], request.near[1], snapshot.latitudes, snapshot.longitudes)
+        base &= bitsets.from_flags(np.nan_to_num(distances, nan=np.inf) <= radius)
+    scores = None
+    if not query.is_empty:
+        text_bits, scores = _text_matches(snapshot, query)
+        base &= text_bits
+    scheme_bits = {
+        scheme: _scheme_bits(snapshot, vocabulary, scheme, codes)
+        for scheme, codes in request.filters.items()
+        if codes
+    }
+    final = base
+    for bits in scheme_bits.values():
+        final &= bits
+    facets = _facets(snapshot, vocabulary, base, scheme_bits)
+    sort = request.sort or _default_sort(request, query)
+    docnums = bitsets.to_ids(final, snapshot.size)
+    ordered = _order(snapshot, docnums, sort, scores, distances)
+    start = (request.page - 1) * request.per_page
+    page = ordered[start : start + request.per_page]
+    hits = [
+        Hit(
+            id=snapshot.listing_ids[n],  # type: ignore[arg-type]
+            score=float(scores[n]) if scores is not None else 0.0,
+            distance_miles=round(float(distances[n]), 2) if distances is not None else None,
+        )
+        for n in page
+    ]
+    return Outcome(total=int(docnums.size), sort=sort, hits=hits, facets=facets)
+
+
+def _default_sort(request: SearchRequest, query: ParsedQuery) -> SortOrder:
+    if request.near is not None and query.is_empty:
+        return "distance"
+    return "relevance"
+
+
+def _status_bits(snapshot: Snapshot, request: SearchRequest) -> int:
+    """Return the documents allowed by status, verification, advertiser and yes/no filters."""
+    bits = _any_tag(snapshot, (f"status:{status}" for status in request.statuses))
+    if request.verification:
+        bits &= _any_tag(snapshot, (f"verification:{v}" for v in request.verification))
+    if request.verified_only:
+        bits &= snapshot.tag("verification:verified")
+    if request.advertiser is not None:
+        bits &= snapshot.tag("advertiser:yes" if request.advertiser else "advertiser:no")
+    if request.accepting_only:
+        bits &= snapshot.tag("accepting:yes")
+    return bits
+
+
+def _any_tag(snapshot: Snapshot, tags: object) -> int:
+    bits = 0
+    for tag in tags:  # type: ignore[attr-defined]
+        bits |= snapshot.tag(tag)
+    return bits
+
+
+def _scheme_bits(snapshot: Snapshot, vocabulary: Vocabulary, scheme: str, codes: tuple[str, ...]) -> int:
+    """Return the documents matching any of ``codes`` (a parent matches its children)."""
+    if scheme == "state":
+        return _any_tag(snapshot, (f"state:{code.upper()}" for code in codes))
+    if scheme == "city":
+        return _any_tag(snapshot, (_city_filter_tag(code) for code in codes))
+    expanded = {c for code in codes for c in vocabulary.with_descendants(scheme, code)}
+    return _any_tag(snapshot, (f"{scheme}:{code}" for code in expanded))
+
+
+def _city_filter_tag(value: str) -> str:
+    """Turn ``Salt Lake City, UT`` (or an already formed ``ut:salt-lake-city``) into a city tag."""
+    if "," in value:
+        city, _, state = value.rpartition(",")
+        return city_tag(state.strip(), city.strip())
+    return f"city:{value.lower()}"
+
+
+def _text_matches(snapshot: Snapshot, query: ParsedQuery) -> tuple[int, np.ndarray]:
+    """Return the documents matching every required clause, and every document's text score."""
+    scores = np.zeros(snapshot.size)
+    required_bits: int | None = None
+    any_bits = 0
+    for clause in query.clauses:
+        clause_bits = 0
+        for words in clause.phrases:
+            for field, boost in TEXT_FIELDS.items():
+                found = snapshot.matches(field, words)
+                if found.docnums.size:
+                    scores[found.docnums] += found.scores * boost
+                    clause_bits |= found.bits
+        for scheme, code in clause.terms:
+            found = snapshot.tag_matches(f"{scheme}:{code}")
+            if found.docnums.size:
+                scores[found.docnums] += found.scores * TAG_BOOST
+                clause_bits |= found.bits
+        any_bits |= clause_bits
+        if not clause.optional:
+            required_bits = clause_bits if required_bits is None else required_bits & clause_bits
+    return (any_bits if required_bits is None else required_bits), scores
+
+
+def _facets(
+    snapshot: Snapshot, vocabulary: Vocabulary, base: int, scheme_bits: Mapping[str, int]
+) -> dict[str, list[FacetCount]]:
+    """Count each scheme's values over the results filtered by every *other* scheme."""
+    facets: dict[str, list[FacetCount]] = {}
+    for scheme in (*vocabulary.schemes, "state"):
+        within = base
+        for other, bits in scheme_bits.items():
+            if other != scheme:
+                within &= bits
+        if scheme == "state":
+            states = sorted(tag[6:] for tag in snapshot.tags if tag.startswith("state:"))
+            counts = [
+                FacetCount(code, code, (within & snapshot.tag(f"state:{code}")).bit_count())
+                for code in states
+            ]
+        else:
+            counts = [
+                FacetCount(
+                    term.code,
+                    term.label,
+                    (within & _scheme_bits(snapshot, vocabulary, scheme, (term.code,))).bit_count(),
+                )
+                for term in vocabulary.schemes[scheme]
+            ]
+        facets[scheme] = counts
+    return facets
+
+
+def _order(
+    snapshot: Snapshot,
+    docnums: np.ndarray,
+    sort: SortOrder,
+    scores: np.ndarray | None,
+    distances: np.ndarray | None,
+) -> np.ndarray:
+    """Return ``docnums`` in result order; ties fall back to verified first, then name."""
+    if not docnums.size:
+        return docnums
+    name_rank = snapshot.name_rank[docnums]
+    verified = snapshot.is_verified[docnums]
+    verified_first = -verified.astype(np.int64)
+    keys: list[np.ndarray]
+    if sort == "name":
+        keys = [name_rank]
+    elif sort == "distance" and distances is not None:
+        keys = [name_rank, np.nan_to_num(distances[docnums], nan=np.inf)]
+    elif sort == "verified":
+        keys = [name_rank, -np.where(verified, snapshot.verified_at[docnums], -np.inf)]
+    else:
+        keys = [name_rank, verified_first]
+        if scores is not None:
+            keys.append(-np.round(scores[docnums], 9))
+    return docnums[np.lexsort(keys)]

@@ -1,0 +1,68 @@
+"""The synonym table: taxonomy aliases plus the groups in ``data/synonyms.json``, as token sequences."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from search_index.analysis import analyze
+from search_index.types import SynonymGroup, Vocabulary
+
+Tokens = tuple[str, ...]
+
+
+def groups_from_json(data: Mapping[str, Any]) -> list[SynonymGroup]:
+    """Read the groups of ``data/synonyms.json``."""
+    return [SynonymGroup(phrases=tuple(group)) for group in data["groups"]]
+
+
+def groups_from_vocabulary(vocabulary: Vocabulary) -> list[SynonymGroup]:
+    """Make one group per taxonomy term that has aliases: its label words, its aliases, and the term."""
+    return [
+        SynonymGroup(phrases=(*term.aliases, term.code.replace("-", " ")), term=(term.scheme, term.code))
+        for terms in vocabulary.schemes.values()
+        for term in terms
+        if term.aliases
+    ]
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """What one recognised phrase of a query also matches."""
+
+    phrases: tuple[Tokens, ...]
+    terms: tuple[tuple[str, str], ...]
+
+
+class SynonymTable:
+    """Looks up the longest known phrase at each position of an analysed query."""
+
+    def __init__(self, groups: Iterable[SynonymGroup]) -> None:
+        self._by_phrase: dict[Tokens, tuple[set[Tokens], set[tuple[str, str]]]] = {}
+        self._words: set[str] = set()
+        for group in groups:
+            self._words.update(
+                word.lower() for phrase in group.phrases for word in re.findall(r"\w+", phrase)
+            )
+            phrases = {tokens for phrase in group.phrases if (tokens := tuple(analyze(phrase)))}
+            for tokens in phrases:
+                known_phrases, known_terms = self._by_phrase.setdefault(tokens, (set(), set()))
+                known_phrases.update(phrases)
+                if group.term:
+                    known_terms.add(group.term)
+        self.longest = max((len(tokens) for tokens in self._by_phrase), default=0)
+
+    def vocabulary(self) -> set[str]:
+        """Return every word the table knows, as typed (not stemmed), for did-you-mean."""
+        return set(self._words)
+
+    def match(self, tokens: Tokens, start: int) -> tuple[int, Expansion] | None:
+        """Return the length and expansion of the longest phrase starting at ``start``, if any."""
+        for length in range(min(self.longest, len(tokens) - start), 0, -1):
+            found = self._by_phrase.get(tokens[start : start + length])
+            if found:
+                phrases, terms = found
+                return length, Expansion(tuple(sorted(phrases)), tuple(sorted(terms)))
+        return None
