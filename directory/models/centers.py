@@ -16,7 +16,7 @@ from sqlalchemy import (
     Text,
     event,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from directory.models.base import Base, Timestamps, UUIDPrimaryKey, enum_column
 from directory.models.verification import ADVERTISER_CHECK, VerificationMixin
@@ -100,6 +100,11 @@ class Center(UUIDPrimaryKey, Timestamps, VerificationMixin, Base):
 
     def __repr__(self) -> str:
         return f"<Center {self.slug}>"
+
+    @validates("status")
+    def _coerce_status(self, _key: str, status: ListingStatus | str) -> ListingStatus:
+        """Store the enum member even when given its value, and refuse anything else."""
+        return ListingStatus(status)
 
     @property
     def primary_location(self) -> Location | None:
