@@ -48,7 +48,7 @@ class _View:
         if latest != self.version:
             self.searcher = self.searcher.refresh()
             self.version = latest
-            self.snapshot = Snapshot(self.searcher)
+            self.snapshot = Snapshot(self.searcher, previous=self.snapshot)
 
     def close(self) -> None:
         """Release the searcher's files."""
@@ -238,7 +238,7 @@ class SearchIndex:
     def digests(self) -> dict[str, str]:
         """Return each indexed listing's document fingerprint, for drift checks."""
         with self._lock:
-            return dict(self._current().snapshot.digests)
+            return self._current().snapshot.digests()
 
     def doc_count(self) -> int:
         """Return how many listings the index holds."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -122,11 +122,8 @@ def _status_bits(snapshot: Snapshot, request: SearchRequest) -> int:
     return bits
 
 
-def _any_tag(snapshot: Snapshot, tags: object) -> int:
-    bits = 0
-    for tag in tags:  # type: ignore[attr-defined]
-        bits |= snapshot.tag(tag)
-    return bits
+def _any_tag(snapshot: Snapshot, tags: Iterable[str]) -> int:
+    return snapshot.any_tag(tuple(sorted(tags)))
 
 
 def _scheme_bits(snapshot: Snapshot, vocabulary: Vocabulary, scheme: str, codes: tuple[str, ...]) -> int:
