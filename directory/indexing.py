@@ -250,7 +250,7 @@ class IndexSync:
                 if progress is not None:
                     progress(done, total)
 
-            self.index.rebuild(iter_all_documents(session), state, progress=tick)
+            self.index.rebuild(iter_all_documents(session), state, expected_count=total, progress=tick)
         self._last_check = time.monotonic()
         return count
 

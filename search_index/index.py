@@ -25,6 +25,8 @@ from search_index.types import SearchRequest, SearchResult, SynonymGroup, Vocabu
 
 #: Suggest another spelling when a text search finds fewer results than this.
 SUGGEST_BELOW = 3
+#: Build with several processes from this many documents on.
+PARALLEL_BUILD_FROM = 5000
 #: Merge segments when an update leaves more than this many.
 MAX_SEGMENTS = 8
 
@@ -104,14 +106,15 @@ class SearchIndex:
         documents: Iterable[Mapping[str, Any]],
         state: SyncState,
         *,
+        expected_count: int | None = None,
         progress: Callable[[int], None] | None = None,
     ) -> Path:
         """Write every document into a new generation, then make it current (never seen half-built)."""
         generation = storage.new_generation(self.root)
         index = whoosh_index.create_in(str(generation), make_schema())
-        writer = index.writer(
-            procs=self.build_procs, limitmb=self.build_memory_mb, multisegment=self.build_procs > 1
-        )
+        # Worker processes pay off only for large builds.
+        procs = self.build_procs if (expected_count or 0) >= PARALLEL_BUILD_FROM else 1
+        writer = index.writer(procs=procs, limitmb=self.build_memory_mb, multisegment=procs > 1)
         try:
             for count, doc in enumerate(documents, start=1):
                 writer.add_document(**index_fields(doc, self.vocabulary))
