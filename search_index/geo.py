@@ -6,11 +6,13 @@ first call to :func:`resolve_place`, and reused after that.
 
 from __future__ import annotations
 
+import gc
 import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, NamedTuple
@@ -152,9 +154,11 @@ def _missing_state_message(text: str, city: str, states: Sequence[str]) -> str:
 
 def _city_key(name: str) -> str:
     """Fold a city name for matching: case, accents, punctuation, spacing and St./Mt./Ft. forms."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    words = _NOT_WORD_RE.sub(" ", bare).split()
+    folded = name.casefold()
+    if not folded.isascii():
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    words = _NOT_WORD_RE.sub(" ", folded).split()
     return " ".join(_WORD_ALIASES.get(word, word) for word in words)
 
 
@@ -172,7 +176,7 @@ def _quoted(text: str) -> str:
     """Quote text for a message: control characters and surrogates removed, at most 60 characters."""
     kept = "".join(
         " " if ch.isspace() else ch
-        for ch in text
+        for ch in text[: _DISPLAY_LENGTH * 4]
         if ch.isspace() or not unicodedata.category(ch).startswith("C")
     )
     shown = " ".join(kept.split())
@@ -189,14 +193,46 @@ def _format_degrees(value: float) -> str:
 # --- lookup tables, built once ---------------------------------------------------------------------
 
 
+class _ZipPoint(NamedTuple):
+    """The parts of one zipcodes record that the lookups need."""
+
+    zip_code: str
+    city: str
+    state: str
+    latitude: float
+    longitude: float
+    standard: bool
+    aliases: tuple[str, ...]
+
+
+_Groups = dict[tuple[str, str], list[tuple[str, _ZipPoint]]]
+
+
 @cache
 def _tables() -> _Tables:
     """Build the ZIP, city and state lookups from the zipcodes package data (once per process)."""
-    records = zipcodes.list_all()
-    zips = _zip_places(records)
-    official, aliases = _city_groups(records)
+    with _gc_paused():  # ~200k small objects, none cyclic: collecting midway only costs time
+        return _build_tables(zipcodes.list_all())
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Switch the cyclic garbage collector off for the block, if it was on."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _build_tables(records: Sequence[Mapping[str, Any]]) -> _Tables:
+    points = [point for point in map(_zip_point, records) if point is not None]
+    official, aliases = _city_groups(points)
     cities = {key: _mean_place(members, key[1]) for key, members in aliases.items()}
     cities.update({key: _mean_place(members, key[1]) for key, members in official.items()})
+    zips = {p.zip_code: Place(p.latitude, p.longitude, f"{p.zip_code} ({p.city}, {p.state})") for p in points}
     return _Tables(
         zips=zips,
         unmapped_zips=frozenset(r["zip_code"] for r in records) - zips.keys(),
@@ -207,43 +243,29 @@ def _tables() -> _Tables:
     )
 
 
-def _centroid(record: Mapping[str, Any]) -> tuple[float, float] | None:
-    """Return a record's (lat, lon), or None when it is missing, malformed or the 0,0 placeholder."""
+def _zip_point(record: Mapping[str, Any]) -> _ZipPoint | None:
+    """Read one record; None when its centroid is missing, malformed or the 0,0 placeholder."""
     try:
         lat, lon = float(record["lat"]), float(record["long"])
     except (KeyError, TypeError, ValueError):
         return None
     if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0) or (lat == 0.0 and lon == 0.0):
         return None
-    return lat, lon
+    standard = record.get("zip_code_type") == "STANDARD" and bool(record.get("active"))
+    aliases = tuple(record.get("acceptable_cities") or ())
+    return _ZipPoint(record["zip_code"], record["city"], record["state"], lat, lon, standard, aliases)
 
 
-def _zip_places(records: Iterable[Mapping[str, Any]]) -> dict[str, Place]:
-    places = {}
-    for record in records:
-        point = _centroid(record)
-        if point is not None:
-            label = f"{record['zip_code']} ({record['city']}, {record['state']})"
-            places[record["zip_code"]] = Place(point[0], point[1], label)
-    return places
-
-
-_Groups = dict[tuple[str, str], list[tuple[str, Mapping[str, Any]]]]
-
-
-def _city_groups(records: Iterable[Mapping[str, Any]]) -> tuple[_Groups, _Groups]:
-    """Group mapped ZIP records by (folded city, state): once by official name, once by alias."""
-    official: defaultdict[tuple[str, str], list[tuple[str, Mapping[str, Any]]]] = defaultdict(list)
-    aliases: defaultdict[tuple[str, str], list[tuple[str, Mapping[str, Any]]]] = defaultdict(list)
-    for record in records:
-        if _centroid(record) is None:
-            continue
-        names = [(record["city"], official)]
-        names += [(alias, aliases) for alias in record.get("acceptable_cities") or ()]
-        for name, groups in names:
-            key = (_city_key(name), record["state"])
-            if key[0]:
-                groups[key].append((name, record))
+def _city_groups(points: Iterable[_ZipPoint]) -> tuple[_Groups, _Groups]:
+    """Group ZIPs by (folded city, state): once by official name, once by alias; keep the spelling."""
+    official: defaultdict[tuple[str, str], list[tuple[str, _ZipPoint]]] = defaultdict(list)
+    aliases: defaultdict[tuple[str, str], list[tuple[str, _ZipPoint]]] = defaultdict(list)
+    for point in points:
+        if key := _city_key(point.city):
+            official[(key, point.state)].append((point.city, point))
+        for alias in point.aliases:
+            if key := _city_key(alias):
+                aliases[(key, point.state)].append((alias, point))
     return dict(official), dict(aliases)
 
 
@@ -264,15 +286,13 @@ def _states_by_size(official: _Groups) -> dict[str, tuple[str, ...]]:
     return {name: tuple(state for _, state in sorted(pairs)) for name, pairs in states.items()}
 
 
-def _mean_place(members: Sequence[tuple[str, Mapping[str, Any]]], state: str) -> Place:
+def _mean_place(members: Sequence[tuple[str, _ZipPoint]], state: str) -> Place:
     """Average the active STANDARD ZIP centroids (or, failing those, all of them) of one city."""
-    standard = [m for m in members if m[1].get("zip_code_type") == "STANDARD" and m[1].get("active")]
-    chosen = standard or members
-    points = [_centroid(record) for _, record in chosen]
-    lats = [p[0] for p in points if p is not None]
-    lons = [p[1] for p in points if p is not None]
+    chosen = [member for member in members if member[1].standard] or members
+    latitude = math.fsum(point.latitude for _, point in chosen) / len(chosen)
+    longitude = math.fsum(point.longitude for _, point in chosen) / len(chosen)
     name = Counter(spelling for spelling, _ in chosen).most_common(1)[0][0]
-    return Place(math.fsum(lats) / len(lats), math.fsum(lons) / len(lons), f"{name}, {state}")
+    return Place(latitude, longitude, f"{name}, {state}")
 
 
 # --- distances ---------------------------------------------------------------------------------------
