@@ -12,11 +12,11 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.query import Or, Term
 from whoosh.spelling import Corrector, ListCorrector
-from whoosh.writing import CLEAR
 
 from search_index import storage
+from search_index.analysis import analyze
 from search_index.query import ParsedQuery, parse_query
-from search_index.schema import SCHEMA_VERSION, SPELLING_FIELDS, index_fields, make_schema
+from search_index.schema import SCHEMA_VERSION, SPELLING_FIELDS, TEXT_FIELDS, index_fields, make_schema
 from search_index.searching import run_search, validate_request
 from search_index.snapshot import Snapshot
 from search_index.storage import IndexBusy, SyncState
@@ -159,7 +159,7 @@ class SearchIndex:
         """Merge the current generation into one segment (an offline optimisation)."""
         generation = storage.current_generation(self.root)
         if generation is not None:
-            whoosh_index.open_dir(str(generation)).writer(timeout=self.writer_timeout).commit(mergetype=CLEAR)
+            whoosh_index.open_dir(str(generation)).writer(timeout=self.writer_timeout).commit(optimize=True)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -207,18 +207,20 @@ class SearchIndex:
         correctors = [view.searcher.corrector(field) for field in SPELLING_FIELDS]
         correctors.append(ListCorrector(sorted(self.synonyms.vocabulary())))
         changed = False
-        words = []
-        for word in query.typed_words:
-            lowered = word.lower()
-            best = None if self._known(view, lowered) else closest_word(lowered, correctors)
-            if best and best != lowered:
-                words.append(best)
-                changed = True
-            else:
-                words.append(lowered)
+        pieces = []
+        for text, quoted in query.typed:
+            words = []
+            for word in text.split():
+                parts = []
+                for part in word.lower().split("-"):
+                    best = None if self._known(view, part) else closest_word(part, correctors)
+                    changed = changed or bool(best and best != part)
+                    parts.append(best or part)
+                words.append("-".join(parts))
+            pieces.append(f'"{" ".join(words)}"' if quoted else " ".join(words))
         if not changed:
             return None
-        respelled = " ".join(words)
+        respelled = " ".join(pieces)
         retry = run_search(
             view.snapshot,
             self.vocabulary,
@@ -228,14 +230,13 @@ class SearchIndex:
         return respelled if retry.total > total else None
 
     def _known(self, view: _View, word: str) -> bool:
-        """Whether a typed word matches something in the index or the synonym table."""
-        tokens = tuple(parse_query(word, self.synonyms).highlight_terms())
-        if not tokens:
+        """Whether every part of a typed word is in the index, or the word is a known synonym."""
+        tokens = tuple(analyze(word))
+        if not tokens or self.synonyms.match(tokens, 0) is not None:
             return True
-        return any(
-            view.snapshot.matches(field, (token,)).docnums.size
+        return all(
+            any(view.snapshot.matches(field, (token,)).docnums.size for field in TEXT_FIELDS)
             for token in tokens
-            for field in ("name", "labels", "place", "description")
         )
 
     def digests(self) -> dict[str, str]:

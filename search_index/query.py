@@ -66,7 +66,8 @@ class ParsedQuery:
     """The clauses of a query, and the words that were typed (for did-you-mean)."""
 
     clauses: tuple[Clause, ...]
-    typed_words: tuple[str, ...]
+    #: What was typed, in order: single words, and quoted phrases (``quoted`` True).
+    typed: tuple[tuple[str, bool], ...]
 
     @property
     def is_empty(self) -> bool:
@@ -94,23 +95,23 @@ def parse_query(text: str, synonyms: SynonymTable) -> ParsedQuery:
         raise SearchError(f"Search text is limited to {MAX_QUERY_LENGTH} characters; please shorten it.")
     text = clean_text(text)
     clauses: list[Clause] = []
-    typed: list[str] = []
+    typed: list[tuple[str, bool]] = []
     position = 0
     for match in QUOTE_PATTERN.finditer(text):
         clauses.extend(_word_clauses(text[position : match.start()], synonyms, typed))
         tokens = tuple(analyze(match.group(1)))
         if tokens:
             clauses.append(Clause(phrases=(tokens,), quoted=True))
-            typed.extend(match.group(1).split())
+            typed.append((" ".join(match.group(1).split()), True))
         position = match.end()
     clauses.extend(_word_clauses(text[position:].replace('"', " "), synonyms, typed))
     return ParsedQuery(tuple(dict.fromkeys(clauses))[:MAX_CLAUSES], tuple(typed))
 
 
-def _word_clauses(text: str, synonyms: SynonymTable, typed: list[str]) -> list[Clause]:
+def _word_clauses(text: str, synonyms: SynonymTable, typed: list[tuple[str, bool]]) -> list[Clause]:
     """Split unquoted text into clauses, one per word or recognised synonym phrase."""
     words = [w for w in re.findall(r"\w[\w'\u2019-]*", text) if w.lower() not in FILLER_WORDS]
-    typed.extend(words)
+    typed.extend((word, False) for word in words)
     tokens: list[str] = []
     groups: list[int] = []  # which typed word each token came from
     for index, word in enumerate(words):

@@ -40,6 +40,16 @@ class Outcome:
 
 def validate_request(request: SearchRequest, vocabulary: Vocabulary) -> None:
     """Raise :class:`SearchError` naming the first thing wrong with the request."""
+    if not isinstance(request.text, str):
+        raise SearchError("The search text must be a string.")
+    for name in ("page", "per_page"):
+        value = getattr(request, name)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise SearchError(f"{name.replace('_', ' ').capitalize()} must be a whole number.")
+    if request.radius_miles is not None and (
+        not isinstance(request.radius_miles, int | float) or request.radius_miles != request.radius_miles
+    ):
+        raise SearchError("The distance must be a number of miles.")
     if request.page < 1:
         raise SearchError("The page number must be 1 or more.")
     if not 1 <= request.per_page <= MAX_PER_PAGE:

@@ -11,18 +11,22 @@ new segment is read, and a change is searchable in milliseconds rather than a fu
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from whoosh.query import Phrase, Term
+from whoosh.query import Phrase
 from whoosh.searching import Searcher
 
 from search_index import bitsets
 from search_index.schema import TAG_FIELD
 
 MAX_CACHED_MATCHES = 4096
+#: BM25F parameters, Whoosh's defaults.
+B = 0.75
+K1 = 1.2
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,39 @@ class SegmentData:
         for raw in reader.lexicon(TAG_FIELD):
             ids = np.fromiter(reader.postings(TAG_FIELD, raw).all_ids(), dtype=np.int64)
             self.tags[raw.decode("utf-8")] = bitsets.from_ids(ids, self.size)
+        self._lengths: dict[str, np.ndarray] = {}
+        self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+
+    def lengths(self, reader: Any, field: str) -> np.ndarray:
+        """Return every document's length in ``field`` (as Whoosh stores it), read once."""
+        found = self._lengths.get(field)
+        if found is None:
+            found = np.array(
+                [reader.doc_field_length(n, field, 0) or 0 for n in range(self.size)], dtype=np.float64
+            )
+            self._lengths[field] = found
+        return found
+
+    def postings(self, reader: Any, field: str, word: str) -> tuple[np.ndarray, np.ndarray]:
+        """Return the segment's documents containing ``word`` in ``field``, and its frequency in each."""
+        key = (field, word)
+        found = self._postings.get(key)
+        if found is not None:
+            self._postings.move_to_end(key)
+            return found
+        docnums: list[int] = []
+        frequencies: list[float] = []
+        if (field, word) in reader:
+            matcher = reader.postings(field, word)
+            while matcher.is_active():
+                docnums.append(matcher.id())
+                frequencies.append(matcher.weight())
+                matcher.next()
+        found = (np.array(docnums, dtype=np.int64), np.array(frequencies, dtype=np.float64))
+        self._postings[key] = found
+        if len(self._postings) > MAX_CACHED_MATCHES:
+            self._postings.popitem(last=False)
+        return found
 
 
 class Snapshot:
@@ -100,6 +137,7 @@ class Snapshot:
         self._alive_flags = alive_flags
         self._matches: OrderedDict[tuple[str, tuple[str, ...]], Matches] = OrderedDict()
         self._expanded: dict[tuple[str, ...], int] = {}
+        self._average_lengths: dict[str, float] = {}
 
     def tag(self, tag: str) -> int:
         """Return the documents carrying a filter tag (``therapy:esketamine``, ``state:UT``…)."""
@@ -131,24 +169,77 @@ class Snapshot:
         if found is not None:
             self._matches.move_to_end(key)
             return found
-        query = Term(field, words[0]) if len(words) == 1 else Phrase(field, list(words))
-        matcher = query.matcher(self.searcher, self.searcher.context())
-        docnums: list[int] = []
-        scores: list[float] = []
-        while matcher.is_active():
-            docnums.append(matcher.id())
-            scores.append(matcher.score())
-            matcher.next()
-        array = np.array(docnums, dtype=np.int64)
-        found = Matches(array, np.array(scores, dtype=np.float64), bitsets.from_ids(array, self.size))
+        if len(words) == 1:
+            docnums, scores = self._term_scores(field, words[0])
+        else:
+            docnums, scores = self._phrase_scores(field, words)
+        found = Matches(docnums, scores, bitsets.from_ids(docnums, self.size))
         self._matches[key] = found
         if len(self._matches) > MAX_CACHED_MATCHES:
             self._matches.popitem(last=False)
         return found
 
+    def _term_scores(self, field: str, word: str) -> tuple[np.ndarray, np.ndarray]:
+        """Score one word with BM25F over the live documents (see :func:`bm25`)."""
+        ids: list[np.ndarray] = []
+        frequencies: list[np.ndarray] = []
+        lengths: list[np.ndarray] = []
+        for data, offset, reader in self._parts:
+            local, tf = data.postings(reader, field, word)
+            if local.size:
+                live = self._alive_flags[local + offset]
+                ids.append(local[live] + offset)
+                frequencies.append(tf[live])
+                lengths.append(data.lengths(reader, field)[local[live]])
+        if not ids:
+            return np.empty(0, dtype=np.int64), np.empty(0)
+        docnums = np.concatenate(ids)
+        if not docnums.size:
+            return docnums, np.empty(0)
+        idf = math.log(self.count / (docnums.size + 1)) + 1
+        scores = bm25(idf, np.concatenate(frequencies), np.concatenate(lengths), self._average_length(field))
+        return docnums, scores
+
+    def _phrase_scores(self, field: str, words: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """Find the phrase with Whoosh; score each match as the sum of its words' scores."""
+        matcher = Phrase(field, list(words)).matcher(self.searcher, self.searcher.boolean_context())
+        docnums = (
+            np.fromiter(matcher.all_ids(), dtype=np.int64) if matcher.is_active() else np.empty(0, np.int64)
+        )
+        docnums = docnums[self._alive_flags[docnums]] if docnums.size else docnums
+        scores = np.zeros(docnums.size)
+        for word in dict.fromkeys(words):
+            word_docs, word_scores = self._term_scores(field, word)
+            positions = np.searchsorted(word_docs, docnums)
+            scores += (
+                word_scores[np.minimum(positions, max(word_docs.size - 1, 0))] if word_docs.size else 0.0
+            )
+        return docnums, scores
+
+    def _average_length(self, field: str) -> float:
+        """Return the mean length of ``field`` over live documents (1 for an empty index)."""
+        found = self._average_lengths.get(field)
+        if found is None:
+            total = sum(
+                float(data.lengths(reader, field)[self._alive_flags[offset : offset + data.size]].sum())
+                for data, offset, reader in self._parts
+            )
+            found = self._average_lengths[field] = (total / self.count) if self.count and total else 1.0
+        return found
+
     def tag_matches(self, tag: str) -> Matches:
         """Return the scored documents carrying ``tag`` (for synonyms that stand for a term)."""
         return self.matches(TAG_FIELD, (tag,))
+
+
+def bm25(idf: float, tf: np.ndarray, length: np.ndarray, average: float) -> np.ndarray:
+    """Whoosh's BM25F formula (B=0.75, K1=1.2), vectorised.
+
+    Its statistics (document count, document frequency, average field length) are taken over
+    live documents only, so a listing's score depends on the listings there are, never on the
+    history of updates (Whoosh's own counts include deleted copies until segments merge).
+    """
+    return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * length / average)))
 
 
 def _concat(arrays: list[np.ndarray]) -> np.ndarray:
