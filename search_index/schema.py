@@ -34,6 +34,7 @@ TEXT_FIELDS: dict[str, float] = {"name": 3.0, "labels": 1.5, "place": 1.0, "desc
 #: Schemes whose labels are searchable words (insurers, languages and ages are filters only).
 LABELLED_SCHEMES = ("therapy", "route", "condition", "level_of_care", "program")
 TAG_FIELD = "tags"
+LABELS_FIELD = "labels"
 #: Weight of a match through a synonym's taxonomy term (``spravato`` → listings tagged esketamine).
 TAG_BOOST = 2.0
 #: Fields whose unstemmed words feed did-you-mean.

@@ -10,7 +10,7 @@ import numpy as np
 from search_index import bitsets
 from search_index.geo import distances_miles
 from search_index.query import ParsedQuery
-from search_index.schema import TAG_BOOST, TEXT_FIELDS, city_tag
+from search_index.schema import LABELS_FIELD, TAG_BOOST, TEXT_FIELDS, city_tag
 from search_index.snapshot import Snapshot
 from search_index.types import (
     PLACE_FILTERS,
@@ -98,7 +98,7 @@ def run_search(
     facets = _facets(snapshot, vocabulary, base, scheme_bits)
     sort = request.sort or _default_sort(request, query)
     docnums = bitsets.to_ids(final, snapshot.size)
-    ordered = _order(snapshot, docnums, sort, scores, distances)
+    ordered = _order(snapshot, docnums, sort, scores, distances, request.page * request.per_page)
     start = (request.page - 1) * request.per_page
     page = ordered[start : start + request.per_page]
     hits = [
@@ -142,8 +142,9 @@ def _scheme_bits(snapshot: Snapshot, vocabulary: Vocabulary, scheme: str, codes:
         return _any_tag(snapshot, (f"state:{code.upper()}" for code in codes))
     if scheme == "city":
         return _any_tag(snapshot, (_city_filter_tag(code) for code in codes))
-    expanded = {c for code in codes for c in vocabulary.with_descendants(scheme, code)}
-    return _any_tag(snapshot, (f"{scheme}:{code}" for code in expanded))
+    return _any_tag(
+        snapshot, (f"{scheme}:{c}" for code in codes for c in vocabulary.with_descendants(scheme, code))
+    )
 
 
 def _city_filter_tag(value: str) -> str:
@@ -163,6 +164,9 @@ def _text_matches(snapshot: Snapshot, query: ParsedQuery) -> tuple[int, np.ndarr
         clause_bits = 0
         for words in clause.phrases:
             for field, boost in TEXT_FIELDS.items():
+                if clause.terms and field == LABELS_FIELD and len(words) > 1:
+                    # Labels are the listing's term names: its terms already stand for these phrases.
+                    continue
                 found = snapshot.matches(field, words)
                 if found.docnums.size:
                     scores[found.docnums] += found.scores * boost
@@ -213,8 +217,9 @@ def _order(
     sort: SortOrder,
     scores: np.ndarray | None,
     distances: np.ndarray | None,
+    limit: int,
 ) -> np.ndarray:
-    """Return ``docnums`` in result order; ties fall back to verified first, then name."""
+    """Return the first ``limit`` of ``docnums`` in result order; ties go to verified, then name."""
     if not docnums.size:
         return docnums
     name_rank = snapshot.name_rank[docnums]
@@ -231,4 +236,11 @@ def _order(
         keys = [name_rank, verified_first]
         if scores is not None:
             keys.append(-np.round(scores[docnums], 9))
-    return docnums[np.lexsort(keys)]
+    if docnums.size > 2 * limit:
+        # Sort only the candidates for the first ``limit`` places (every tie at the cut included).
+        primary = keys[-1]
+        cut = np.partition(primary, limit - 1)[limit - 1]
+        keep = primary <= cut
+        docnums = docnums[keep]
+        keys = [key[keep] for key in keys]
+    return docnums[np.lexsort(keys)][:limit]

@@ -118,8 +118,11 @@ class Snapshot:
         self.longitudes = _concat([data.longitudes for data, _, _ in parts])
         self.verified_at = _concat([data.verified_at for data, _, _ in parts])
         alive_flags = np.zeros(self.size, dtype=bool)
-        for _data, offset, reader in parts:
-            alive_flags[np.fromiter(reader.all_doc_ids(), dtype=np.int64) + offset] = True
+        for data, offset, reader in parts:
+            if reader.has_deletions():
+                alive_flags[np.fromiter(reader.all_doc_ids(), dtype=np.int64) + offset] = True
+            else:
+                alive_flags[offset : offset + data.size] = True
         self.alive = bitsets.from_flags(alive_flags)
         self.count = int(alive_flags.sum())
         self.tags: dict[str, int] = {}

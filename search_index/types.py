@@ -65,10 +65,14 @@ class Vocabulary:
 
     def with_descendants(self, scheme: str, code: str) -> tuple[str, ...]:
         """Return ``code`` and the codes of every term below it (a parent matches its children)."""
-        found = [code]
-        for current in found:
-            found.extend(t.code for t in self.schemes.get(scheme, ()) if t.parent == current)
-        return tuple(dict.fromkeys(found))
+        cache: dict[tuple[str, str], tuple[str, ...]] = self.__dict__.setdefault("_descendants", {})
+        found = cache.get((scheme, code))
+        if found is None:
+            codes = [code]
+            for current in codes:
+                codes.extend(t.code for t in self.schemes.get(scheme, ()) if t.parent == current)
+            found = cache[(scheme, code)] = tuple(dict.fromkeys(codes))
+        return found
 
 
 @dataclass(frozen=True)
