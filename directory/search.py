@@ -31,6 +31,7 @@ from search_index import (
     storage,
 )
 from search_index.analysis import analyzer
+from search_index.searching import DEFAULT_RADIUS_MILES
 
 DEFAULT_SYNONYMS_FILE = Path(__file__).resolve().parents[1] / "data" / "synonyms.json"
 PUBLIC_STATUSES = (ListingStatus.PUBLISHED.value,)
@@ -160,7 +161,7 @@ def _to_request(query: CenterQuery, viewer: Viewer) -> tuple[SearchRequest, Any]
     if query.near:
         place = resolve_place(query.near)
         near = (place.latitude, place.longitude)
-        radius = radius if radius is not None else 25.0
+        radius = radius if radius is not None else DEFAULT_RADIUS_MILES
     elif radius is not None:
         raise SearchError("A distance needs a location: give a ZIP code or 'City, ST' as well.")
     request = SearchRequest(
