@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     ForeignKey,
     Integer,
     String,
     Table,
     Text,
+    UniqueConstraint,
     event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -49,6 +53,7 @@ class Center(UUIDPrimaryKey, Timestamps, VerificationMixin, Base):
 
     __tablename__ = "centers"
     __table_args__ = (
+        UniqueConstraint("source", "external_key"),
         ADVERTISER_CHECK,
         CheckConstraint(
             "cash_price_min IS NULL OR cash_price_max IS NULL OR cash_price_min <= cash_price_max",
@@ -86,6 +91,17 @@ class Center(UUIDPrimaryKey, Timestamps, VerificationMixin, Base):
     support_person_allowed: Mapped[bool | None] = mapped_column(Boolean)
     integration_therapy: Mapped[bool | None] = mapped_column(Boolean)
     year_opened: Mapped[int | None] = mapped_column(Integer)
+
+    # Where an imported listing came from (HSDS ``metadata``): the dataset, its edition, the
+    # record's stable key there, its raw codes, and the values the import last wrote (a field
+    # that no longer holds them was edited by staff, and later imports leave it alone).
+    source: Mapped[str | None] = mapped_column(String(40))
+    source_edition: Mapped[str | None] = mapped_column(String(20))
+    external_key: Mapped[str | None] = mapped_column(String(400))
+    source_codes: Mapped[list[str] | None] = mapped_column(JSON)
+    imported_values: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: Set when a newer edition of the source no longer lists the record; never deleted for that.
+    missing_from_source_since: Mapped[date | None] = mapped_column(Date)
 
     locations: Mapped[list[Location]] = relationship(
         back_populates="center", order_by="Location.position", cascade="all, delete-orphan"

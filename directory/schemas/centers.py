@@ -133,6 +133,13 @@ class CenterInput(Schema):
     advertiser_starts_on = fields.Date(allow_none=True, load_default=None)
     advertiser_ends_on = fields.Date(allow_none=True, load_default=None)
 
+    source = text(40, allow_none=True, load_default=None)
+    source_edition = text(20, allow_none=True, load_default=None)
+    external_key = text(400, allow_none=True, load_default=None)
+    source_codes = fields.List(
+        SafeString(validate=validate.Length(min=1, max=20)), allow_none=True, load_default=None
+    )
+
     @validates_schema
     def _consistent(self, data: dict[str, Any], **_kwargs: Any) -> None:
         errors: dict[str, list[str]] = {}
@@ -212,6 +219,11 @@ class CenterOutput(Schema):
     is_advertiser = fields.Boolean()
     advertiser_starts_on = fields.Date(allow_none=True)
     advertiser_ends_on = fields.Date(allow_none=True)
+    source = fields.String(allow_none=True)
+    source_edition = fields.String(allow_none=True)
+    external_key = fields.String(allow_none=True)
+    source_codes = fields.List(fields.String(), allow_none=True)
+    missing_from_source_since = fields.Date(allow_none=True)
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
 
