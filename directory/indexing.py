@@ -32,6 +32,8 @@ GAP_GRACE_SECONDS = 120.0
 REBUILD_LOOKBACK = 1000
 BATCH_SIZE = 500
 PENDING_KEY = "search_changes_recorded"
+#: Set in ``session.info`` by bulk work (imports) that syncs the index once at the end itself.
+DEFER_KEY = "defer_search_sync"
 
 
 def document_for(center: Center) -> dict[str, Any]:
@@ -114,6 +116,8 @@ def install_after_commit_sync(sessions: sessionmaker[Session], sync: Callable[[]
 
     @event.listens_for(sessions, "after_commit")
     def _after_commit(session: Session) -> None:
+        if session.info.get(DEFER_KEY):
+            return  # the bulk job syncs once when it is done; the changes wait in the log
         if session.info.pop(PENDING_KEY, False):
             sync()
 

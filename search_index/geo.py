@@ -87,6 +87,12 @@ def resolve_place(text: str) -> Place:
     return _resolve_city(cleaned)
 
 
+def zip_centroid(zip5: str) -> tuple[float, float] | None:
+    """Return the centroid of a 5-digit ZIP code, or None if it is unknown or has no location."""
+    place = _tables().zips.get(zip5)
+    return (place.latitude, place.longitude) if place is not None else None
+
+
 def _resolve_zip(zip5: str, text: str) -> Place:
     tables = _tables()
     place = tables.zips.get(zip5)

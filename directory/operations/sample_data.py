@@ -189,3 +189,12 @@ def _check_terms(
             problems.append(f"articles/{article['slug']}.md: unknown topics {', '.join(unknown)}.")
         if missing:
             problems.append(f"articles/{article['slug']}.md: unknown related centers {', '.join(missing)}.")
+
+
+def load_vocabulary_file(session: Session, path: Path) -> int:
+    """Validate ``taxonomy.json`` and bring the database's vocabulary in line; return how many changed."""
+    problems: list[str] = []
+    vocabulary = _load_one(VocabularyInput(), _read_json(path, problems), path.name, problems)
+    if problems or vocabulary is None:
+        raise SampleDataError(problems)
+    return sync_vocabulary(session, vocabulary)
