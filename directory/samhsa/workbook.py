@@ -111,6 +111,11 @@ def _check_file(path: Path) -> None:
     if path.stat().st_size == 0:
         raise WorkbookError(f"{path.name} is empty (0 bytes).")
     if not zipfile.is_zipfile(path):
+        with path.open("rb") as handle:
+            if handle.read(4) == b"PK\x03\x04":
+                raise WorkbookError(
+                    f"{path.name} is truncated or damaged: the workbook archive is incomplete."
+                )
         raise WorkbookError(f"{path.name} is not an .xlsx workbook (an Excel 2007+ file is a zip archive).")
 
 
