@@ -35,12 +35,17 @@ def data_group() -> None:
     default=None,
     help="Folder holding taxonomy.json, centers.json and articles/ (default: the project's data/).",
 )
-def load_sample_command(data_dir: Path | None) -> None:
+@click.option(
+    "--without-centers",
+    is_flag=True,
+    help="Load only the vocabulary and the articles (for a directory of real data).",
+)
+def load_sample_command(data_dir: Path | None, without_centers: bool) -> None:
     """Load the fictional sample directory; a second run changes nothing."""
     folder = data_dir or Path(current_app.config.get("SAMPLE_DATA_DIR", DEFAULT_DATA_DIR))
     session = get_session()
     try:
-        report = load_sample(session, folder, progress_bar)
+        report = load_sample(session, folder, progress_bar, with_centers=not without_centers)
     except SampleDataError as error:
         session.rollback()
         for problem in error.problems:

@@ -55,12 +55,16 @@ def save_center(
     *,
     actor: User | str,
     reason: str | None = None,
+    center_id: uuid.UUID | None = None,
 ) -> tuple[Center, Outcome]:
-    """Create the center ``data`` describes, or update the one with its slug; audit any change."""
+    """Create the center ``data`` describes, or update the one with its slug; audit any change.
+
+    ``center_id`` is the id a new center gets (imports that carry stable ids); by default a random one.
+    """
     resolved_terms = terms.resolve(data["terms"])
     center = find_center(session, data["slug"])
     if center is None:
-        center = Center(id=uuid.uuid4())
+        center = Center(id=center_id or uuid.uuid4())
         outcome: Outcome = "created"
         before = None
     else:

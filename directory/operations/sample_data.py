@@ -100,12 +100,22 @@ def read_sample(data_dir: Path) -> SampleData:
     return SampleData(vocabulary or {}, centers, articles)  # type: ignore[arg-type]
 
 
-def load_sample(session: Session, data_dir: Path, progress: Progress[Any] = no_progress) -> LoadReport:
-    """Validate the sample folder, then insert or update what differs; flush, never commit."""
+def load_sample(
+    session: Session,
+    data_dir: Path,
+    progress: Progress[Any] = no_progress,
+    *,
+    with_centers: bool = True,
+) -> LoadReport:
+    """Validate the sample folder, then insert or update what differs; flush, never commit.
+
+    Without centers, only the vocabulary and the articles are loaded (for a directory of real data).
+    """
     sample = read_sample(data_dir)
     report = LoadReport(terms_changed=sync_vocabulary(session, sample.vocabulary))
     terms = TermIndex.load(session)
-    for data in progress(sample.centers, len(sample.centers), "Centers"):
+    centers = sample.centers if with_centers else []
+    for data in progress(centers, len(centers), "Centers"):
         _center, outcome = save_center(session, data, terms, actor=ACTOR)
         report.centers[outcome] += 1
     for data in progress(sample.articles, len(sample.articles), "Articles"):

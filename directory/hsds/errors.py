@@ -1,0 +1,13 @@
+"""Errors of the HSDS export and import, each listing what a person must fix."""
+
+from __future__ import annotations
+
+from directory.operations.errors import OperationError
+
+
+class HSDSError(OperationError):
+    """An HSDS package or reference cannot be used; ``problems`` names each file, row and column."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []

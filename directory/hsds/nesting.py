@@ -1,0 +1,71 @@
+"""Nesting one center's HSDS rows into a full service object, as ``examples/service_full.json`` shows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from directory.hsds.layout import Layout
+from directory.hsds.mapping import Row, Rows
+
+#: Columns that link a row to the object it is nested in, left out of the nested object.
+PHONE_LINKS = {"location_id", "service_id", "organization_id", "contact_id", "service_at_location_id"}
+
+
+class ServiceNester:
+    """Build nested service objects, with column order from the layout and terms from the vocabulary."""
+
+    def __init__(self, layout: Layout, vocabulary: Rows) -> None:
+        self.layout = layout
+        self.terms = {row["id"]: row for row in vocabulary["taxonomy_term"]}
+        self.taxonomies = {row["id"]: row for row in vocabulary["taxonomy"]}
+
+    def nest(self, rows: Rows) -> dict[str, Any]:
+        """Return the one service of a center's rows with everything that belongs to it."""
+        attributes: dict[str, list[Row]] = defaultdict(list)
+        for attribute in rows["attribute"]:
+            attributes[attribute["link_id"]].append(attribute)
+        service = self._object("service", rows["service"][0], {"organization_id", "program_id"})
+        service["phones"] = [self._phone(phone, attributes) for phone in rows["phone"]]
+        service["service_areas"] = [self._object("service_area", row, {"service_id"}) for row in rows["service_area"]]
+        service["service_at_locations"] = [self._service_at_location(row, rows) for row in rows["service_at_location"]]
+        service["organization"] = self._object("organization", rows["organization"][0])
+        service["cost_options"] = [self._object("cost_option", row, {"service_id"}) for row in rows["cost_option"]]
+        service["attributes"] = [self._attribute(row) for row in attributes[service["id"]]]
+        service["metadata"] = [self._object("metadata", row, {"resource_id"}) for row in rows["metadata"]]
+        return service
+
+    def _object(self, resource: str, row: Row, leave_out: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
+        """Return ``row`` with the layout's column order, without the linking columns."""
+        return {name: row[name] for name in self.layout.columns(resource) if name in row and name not in leave_out}
+
+    def _phone(self, row: Row, attributes: dict[str, list[Row]]) -> dict[str, Any]:
+        phone = self._object("phone", row, PHONE_LINKS)
+        if attributes[row["id"]]:
+            phone["attributes"] = [self._attribute(attribute) for attribute in attributes[row["id"]]]
+        return phone
+
+    def _service_at_location(self, row: Row, rows: Rows) -> dict[str, Any]:
+        nested = self._object("service_at_location", row, {"service_id", "location_id"})
+        location = next(loc for loc in rows["location"] if loc["id"] == row["location_id"])
+        nested["location"] = self._object("location", location, {"organization_id"})
+        nested["location"]["addresses"] = [
+            self._object("address", address, {"location_id"})
+            for address in rows["address"]
+            if address["location_id"] == location["id"]
+        ]
+        return nested
+
+    def _attribute(self, row: Row) -> dict[str, Any]:
+        attribute = self._object("attribute", row, {"link_id", "taxonomy_term_id"})
+        attribute["taxonomy_term"] = self._term(self.terms[row["taxonomy_term_id"]])
+        return attribute
+
+    def _term(self, row: Row) -> dict[str, Any]:
+        """Return a term with its taxonomy as ``taxonomy_detail``, right after ``taxonomy``."""
+        term: dict[str, Any] = {}
+        for name, value in self._object("taxonomy_term", row, {"taxonomy_id"}).items():
+            term[name] = value
+            if name == "taxonomy":
+                term["taxonomy_detail"] = self._object("taxonomy", self.taxonomies[row["taxonomy_id"]])
+        return term
