@@ -101,7 +101,7 @@ def search_centers(query: CenterQuery, viewer: Viewer) -> SearchResponse:
     session = get_session()
     centers = _hydrate(session, [hit.id for hit in result.hits])
     hits = [
-        _hit_json(centers[hit.id], hit.distance_miles, result.highlight_terms)
+        summarize_center(centers[hit.id], hit.distance_miles, result.highlight_terms)
         for hit in result.hits
         if hit.id in centers
     ]
@@ -201,7 +201,10 @@ def _hydrate(session: Session, ids: list[str]) -> dict[str, Center]:
     return {str(center.id): center for center in session.scalars(query)}
 
 
-def _hit_json(center: Center, distance: float | None, terms: frozenset[str]) -> dict[str, Any]:
+def summarize_center(
+    center: Center, distance: float | None = None, terms: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """Return a center as a search hit (the API's hit and every page's card use this shape)."""
     location = center.primary_location
     return {
         "id": str(center.id),

@@ -1,24 +1,34 @@
-"""The public site: pages a person looking for help sees."""
+"""The public site: the pages a person looking for help sees. Works without JavaScript.
+
+Routes live in one module per page family; ``context`` adds the template helpers and the
+privacy and security headers every public response carries.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
-from sqlalchemy import func, select
-
-from directory.database import get_session
-from directory.models import Article, Center, ListingStatus
+from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
+from directory.public import (  # noqa: E402  (the modules register their routes on bp)
+    context,
+    pages_articles,
+    pages_centers,
+    pages_forms,
+    pages_home,
+    pages_landing,
+    pages_meta,
+    pages_search,
+)
 
-@bp.get("/")
-def home() -> str:
-    """Show the home page."""
-    session = get_session()
-    published = session.scalar(
-        select(func.count()).select_from(Center).where(Center.status == ListingStatus.PUBLISHED)
-    )
-    articles = session.scalars(
-        select(Article).where(Article.published_on.is_not(None)).order_by(Article.updated_on.desc())
-    ).all()
-    return render_template("public/home.html", published=published, articles=articles)
+__all__ = [
+    "bp",
+    "context",
+    "pages_articles",
+    "pages_centers",
+    "pages_forms",
+    "pages_home",
+    "pages_landing",
+    "pages_meta",
+    "pages_search",
+]

@@ -1,0 +1,5 @@
+"""Public pages: forms."""
+
+from __future__ import annotations
+
+from directory.public import bp  # noqa: F401
