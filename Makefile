@@ -9,7 +9,7 @@ PORT   ?= 5000
 SAMHSA_FILE ?= ../shared/samhsa/National_Directory_MH_Facilities_2022.xlsx
 REAL_ENV := DATABASE_URL=sqlite:///$(CURDIR)/instance/directory-real.sqlite3 SEARCH_INDEX_DIR=$(CURDIR)/instance/search-index-real
 
-.PHONY: run run-real test install lint format clean
+.PHONY: run run-real test install browser-deps lint format clean
 
 # One virtualenv with the app and its test tools, rebuilt when the dependencies change.
 $(VENV)/.installed: setup.cfg pyproject.toml
@@ -34,9 +34,23 @@ run-real: install
 	$(REAL_ENV) $(FLASK) data import-samhsa $(SAMHSA_FILE)
 	$(REAL_ENV) $(FLASK) run --host $(HOST) --port $(PORT)
 
-## test: install with the test extras and run the whole suite
-test: install
+## test: install with the test extras (and, where it can, the browser test tools) and run the whole suite
+test: install browser-deps
 	$(BIN)/python -m pytest
+
+## browser-deps: Debian's Chromium (as root, via apt) and axe-core (npm) for the browser tests; skipped where impossible
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	      || echo "could not install chromium: the browser tests will be skipped"; \
+	  else echo "chromium is not installed: the browser tests will be skipped (install Debian's chromium package)"; fi; }
+	@test -f .cache/npm/node_modules/axe-core/axe.min.js || { \
+	  if command -v npm >/dev/null 2>&1; then \
+	    npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@4 >/dev/null \
+	      || echo "could not install axe-core: the accessibility checks will be skipped"; \
+	  else echo "npm is not installed: the accessibility checks will be skipped"; fi; }
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,0 +1,120 @@
+"""Browser tests: the real app served on loopback, driven by headless Debian Chromium via Playwright.
+
+Chromium comes from Debian's ``chromium`` package (no browser download) and axe-core from the npm
+registry (``make browser-deps`` installs both). Without them the browser tests are skipped, except
+under CI (``CI=true``), where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
+
+from directory import create_app
+from directory.database import get_session
+from directory.operations.sample_data import load_sample
+from directory.search import get_search_service
+from tests.conftest import DATA_DIR, PROJECT_DIR, _empty_tables
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+AXE_SCRIPT = Path(
+    os.environ.get("AXE_CORE_PATH", PROJECT_DIR / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js")
+)
+ARTIFACTS = PROJECT_DIR / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _require(condition: bool, reason: str) -> None:
+    if condition:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI must run the browser tests; see make browser-deps)")
+    pytest.skip(f"{reason}; run 'make browser-deps' to install it")
+
+
+@pytest.fixture(scope="module")
+def live_server(database_url: str, engine: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve the app with the sample directory on 127.0.0.1; yield its base URL."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "browser-tests",
+            "SEARCH_INDEX_DIR": str(tmp_path_factory.mktemp("browser-index")),
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    with app.app_context():
+        session = get_session()
+        load_sample(session, DATA_DIR)
+        session.commit()
+        get_search_service(app).rebuild()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+    app.extensions["database"].dispose()
+    _empty_tables(engine)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """A headless Chromium."""
+    _require(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM}")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh page (its own context) that records any request to another host."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.external_requests = []  # type: ignore[attr-defined]
+    page.on(
+        "request",
+        lambda request: None
+        if request.url.startswith(("http://127.0.0.1", "data:", "about:"))
+        else page.external_requests.append(request.url),  # type: ignore[attr-defined]
+    )
+    yield page
+    context.close()
+
+
+def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict[str, Any]]:
+    """Run axe-core in the page; return the violations of the given impacts."""
+    _require(AXE_SCRIPT.exists(), f"axe-core not found at {AXE_SCRIPT}")
+    page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))  # evaluated through DevTools, so the page's CSP allows it
+    violations = page.evaluate("async () => (await axe.run(document)).violations")
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in violations
+        if v["impact"] in impacts
+    ]
+
+
+def screenshot(page: Any, name: str) -> Path:
+    """Save a full-page screenshot as a test artifact."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
