@@ -11,3 +11,11 @@ class HSDSError(OperationError):
     def __init__(self, message: str, problems: list[str] | None = None) -> None:
         super().__init__(message)
         self.problems = problems or []
+
+
+def rejected_package(folder: object, problems: list[str]) -> HSDSError:
+    """Return the error for a package that cannot be imported because of ``problems``."""
+    return HSDSError(
+        f"The HSDS package in {folder} cannot be imported ({len(problems)} problem(s)); nothing was written.",
+        problems,
+    )

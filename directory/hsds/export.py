@@ -39,7 +39,9 @@ def export_package(
     return counts
 
 
-def export_json(session: Session, stream: TextIO, layout: Layout, progress: Progress[Any] = no_progress) -> int:
+def export_json(
+    session: Session, stream: TextIO, layout: Layout, progress: Progress[Any] = no_progress
+) -> int:
     """Write one nested HSDS service per line to ``stream``; return how many."""
     schemes = load_vocabulary(session)
     term_key = term_sort_key(schemes)
@@ -53,7 +55,9 @@ def export_json(session: Session, stream: TextIO, layout: Layout, progress: Prog
 
 def load_vocabulary(session: Session) -> Sequence[Taxonomy]:
     """Return every scheme with its terms, in the vocabulary's order."""
-    statement = select(Taxonomy).order_by(Taxonomy.position, Taxonomy.code).options(selectinload(Taxonomy.terms))
+    statement = (
+        select(Taxonomy).order_by(Taxonomy.position, Taxonomy.code).options(selectinload(Taxonomy.terms))
+    )
     return session.scalars(statement).all()
 
 

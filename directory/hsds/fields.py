@@ -60,7 +60,7 @@ def field_description(name: str) -> str:
         return "A phone extension that is not a plain number, as a JSON string."
     if name == TERM_ALIASES:
         return "Other words people use for a vocabulary term, as a JSON list of strings."
-    return f"The listing's {field_label(name).lower()} ('{name}'), JSON-encoded."
+    return f"{field_label(name)}: the listing field '{name}', JSON-encoded."
 
 
 def encode(value: Any) -> str:

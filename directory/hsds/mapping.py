@@ -178,7 +178,7 @@ def center_rows(center: Center, term_key: TermSortKey) -> Rows:
     rows["service"].append(_service(center, service))
     _add_locations(rows, center, service)
     _add_phones(rows, center, service)
-    for area in center.service_areas:
+    for area in sorted(center.service_areas, key=lambda area: area.state):
         state = US_STATES.get(area.state, area.state)
         rows["service_area"].append(
             {
@@ -248,7 +248,7 @@ def _service(center: Center, service: uuid.UUID) -> Row:
 
 
 def _add_locations(rows: Rows, center: Center, service: uuid.UUID) -> None:
-    for position, location in enumerate(center.locations):
+    for position, location in enumerate(sorted(center.locations, key=lambda loc: loc.position)):
         location_id = str(ids.part_id(center.id, "location", position))
         rows["location"].append(
             compact(
@@ -287,7 +287,7 @@ def _add_locations(rows: Rows, center: Center, service: uuid.UUID) -> None:
 
 
 def _add_phones(rows: Rows, center: Center, service: uuid.UUID) -> None:
-    for position, phone in enumerate(center.phones):
+    for position, phone in enumerate(sorted(center.phones, key=lambda phone: phone.position)):
         phone_id = ids.part_id(center.id, "phone", position)
         numeric = phone.extension if phone.extension and PLAIN_NUMBER.match(phone.extension) else None
         rows["phone"].append(

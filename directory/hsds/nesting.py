@@ -27,17 +27,27 @@ class ServiceNester:
             attributes[attribute["link_id"]].append(attribute)
         service = self._object("service", rows["service"][0], {"organization_id", "program_id"})
         service["phones"] = [self._phone(phone, attributes) for phone in rows["phone"]]
-        service["service_areas"] = [self._object("service_area", row, {"service_id"}) for row in rows["service_area"]]
-        service["service_at_locations"] = [self._service_at_location(row, rows) for row in rows["service_at_location"]]
+        service["service_areas"] = [
+            self._object("service_area", row, {"service_id"}) for row in rows["service_area"]
+        ]
+        service["service_at_locations"] = [
+            self._service_at_location(row, rows) for row in rows["service_at_location"]
+        ]
         service["organization"] = self._object("organization", rows["organization"][0])
-        service["cost_options"] = [self._object("cost_option", row, {"service_id"}) for row in rows["cost_option"]]
+        service["cost_options"] = [
+            self._object("cost_option", row, {"service_id"}) for row in rows["cost_option"]
+        ]
         service["attributes"] = [self._attribute(row) for row in attributes[service["id"]]]
         service["metadata"] = [self._object("metadata", row, {"resource_id"}) for row in rows["metadata"]]
         return service
 
-    def _object(self, resource: str, row: Row, leave_out: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
+    def _object(
+        self, resource: str, row: Row, leave_out: set[str] | frozenset[str] = frozenset()
+    ) -> dict[str, Any]:
         """Return ``row`` with the layout's column order, without the linking columns."""
-        return {name: row[name] for name in self.layout.columns(resource) if name in row and name not in leave_out}
+        return {
+            name: row[name] for name in self.layout.columns(resource) if name in row and name not in leave_out
+        }
 
     def _phone(self, row: Row, attributes: dict[str, list[Row]]) -> dict[str, Any]:
         phone = self._object("phone", row, PHONE_LINKS)

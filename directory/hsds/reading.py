@@ -18,7 +18,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from directory.hsds.errors import HSDSError
+from directory.hsds.errors import HSDSError, rejected_package
 
 #: The resources the import reads: (columns it requires, columns it reads when present).
 READ: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -98,7 +98,9 @@ def read_package(folder: Path) -> Package:
         else:
             paths[name] = path
     problems.extend(
-        f"datapackage.json: no '{name}' resource; the import needs it." for name in READ if name not in resources
+        f"datapackage.json: no '{name}' resource; the import needs it."
+        for name in READ
+        if name not in resources
     )
     tables: dict[str, list[Row]] = {}
     unread: dict[str, int] = {}
@@ -108,23 +110,22 @@ def read_package(folder: Path) -> Package:
         else:
             unread[path.name] = _count_rows(path, problems)
     if problems:
-        raise HSDSError(
-            f"The HSDS package in {folder} cannot be imported ({len(problems)} problem(s)); nothing was written.",
-            problems,
-        )
+        raise rejected_package(folder, problems)
     return Package(folder, descriptor.get("name"), tables, unread)
 
 
 def _read_descriptor(folder: Path) -> dict[str, Any]:
     path = folder / "datapackage.json"
     if not path.is_file():
-        raise HSDSError(f"{folder} is not an HSDS package.", ["datapackage.json: missing file."])
+        raise rejected_package(folder, ["datapackage.json: missing file."])
     try:
         descriptor = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, ValueError) as error:
-        raise HSDSError(f"{folder} is not an HSDS package.", [f"datapackage.json: not JSON ({error})."]) from error
+        raise HSDSError(
+            f"{folder} is not an HSDS package.", [f"datapackage.json: not JSON ({error})."]
+        ) from error
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-        raise HSDSError(f"{folder} is not an HSDS package.", ["datapackage.json: no list of resources."])
+        raise rejected_package(folder, ["datapackage.json: no list of resources."])
     return descriptor
 
 
@@ -170,7 +171,9 @@ def _read_table(
         if not any(record):
             continue
         if len(record) != len(header):
-            problems.append(f"{file} row {number}: {len(record)} cells, but the header names {len(header)} columns.")
+            problems.append(
+                f"{file} row {number}: {len(record)} cells, but the header names {len(header)} columns."
+            )
             continue
         cells = dict(zip(header, record, strict=True))
         row = Row(file, number, {column: cells[column] or None for column in used})
@@ -180,7 +183,9 @@ def _read_table(
                 problems.append(f"{row.where(column)}: {problem}")
         identifier = row.get("id")
         if identifier is not None and identifier in seen_ids:
-            problems.append(f"{row.where('id')}: '{identifier}' is also the id of row {seen_ids[identifier]}.")
+            problems.append(
+                f"{row.where('id')}: '{identifier}' is also the id of row {seen_ids[identifier]}."
+            )
         elif identifier is not None:
             seen_ids[identifier] = number
         rows.append(row)

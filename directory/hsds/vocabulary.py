@@ -177,14 +177,18 @@ def _add_aliases(index: PackageIndex, result: VocabularyMap) -> None:
         except ValueError:
             aliases = None
         if key is None or not isinstance(aliases, list):
-            result.problems.append(f"{row.where('value')}: not the aliases of a taxonomy term in the package.")
+            result.problems.append(
+                f"{row.where('value')}: not the aliases of a taxonomy term in the package."
+            )
             continue
         result.schemes[key[0]].terms[key[1]]["aliases"] = [str(alias) for alias in aliases]
 
 
 def plan_vocabulary(session: Session, mapped: VocabularyMap) -> VocabularyPlan:
     """Merge the package's missing schemes and terms into the database's vocabulary, validated."""
-    statement = select(Taxonomy).order_by(Taxonomy.position, Taxonomy.code).options(selectinload(Taxonomy.terms))
+    statement = (
+        select(Taxonomy).order_by(Taxonomy.position, Taxonomy.code).options(selectinload(Taxonomy.terms))
+    )
     merged = [_scheme_data(scheme) for scheme in session.scalars(statement)]
     by_code = {scheme["code"]: scheme for scheme in merged}
     plan = VocabularyPlan(vocabulary=None, available=set())
