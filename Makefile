@@ -25,14 +25,14 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) data load-sample
 	$(FLASK) index rebuild
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	$(FLASK) serve --host $(HOST) --port $(PORT)
 
 ## run-real: the same on SAMHSA's 9,000 real facilities (its own database in instance/), instead of the sample
 run-real: install
 	$(REAL_ENV) $(FLASK) db upgrade
 	$(REAL_ENV) $(FLASK) data load-sample --without-centers
 	$(REAL_ENV) $(FLASK) data import-samhsa $(SAMHSA_FILE)
-	$(REAL_ENV) $(FLASK) run --host $(HOST) --port $(PORT)
+	$(REAL_ENV) $(FLASK) serve --host $(HOST) --port $(PORT)
 
 ## test: install with the test extras (and, where it can, the browser test tools) and run the whole suite
 test: install browser-deps

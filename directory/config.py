@@ -15,7 +15,7 @@ class ConfigError(RuntimeError):
 
 
 #: Environment variables read at start-up, and the config keys they set.
-ENVIRONMENT_KEYS = ("DATABASE_URL", "SEARCH_INDEX_DIR", "SECRET_KEY", "DIRECTORY_ENV")
+ENVIRONMENT_KEYS = ("DATABASE_URL", "SEARCH_INDEX_DIR", "SECRET_KEY", "DIRECTORY_ENV", "PROXY_COUNT")
 
 
 def default_config(instance_path: str) -> dict[str, Any]:
@@ -26,6 +26,10 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "DATABASE_URL": f"sqlite:///{instance / 'directory.sqlite3'}",
         "SEARCH_INDEX_DIR": str(instance / "search-index"),
         "SQLALCHEMY_ECHO": False,
+        #: Forms are small; refuse bodies over 1 MB before anything parses them (413).
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        #: How many reverse proxies stand in front of the app (their X-Forwarded-For is trusted).
+        "PROXY_COUNT": 0,
     }
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
@@ -233,7 +233,8 @@ def highlight_text(text: str, terms: frozenset[str]) -> str | None:
     """Return an HTML-safe snippet of ``text`` with the matched words in ``<mark>``, or None."""
     if not terms or not text:
         return None
-    snippet = highlight(str(escape(text)), terms, analyzer(), _FRAGMENTER, _FORMATTER, top=2)
+    # Whoosh's HtmlFormatter escapes the text itself (matched and unmatched parts alike).
+    snippet = highlight(text, terms, analyzer(), _FRAGMENTER, _FORMATTER, top=2)
     return str(Markup(snippet)) if snippet else None
 
 

@@ -104,6 +104,7 @@ _DOCS: list[dict[str, Any]] = [
             "insurance": ["aetna", "blue-cross-blue-shield"],
             "credential": ["board-certified-psychiatrist"],
             "accreditation": ["joint-commission"],
+            "facility_type": ["outpatient-mental-health-facility"],
         },
         verification="verified",
         verified_days=190,

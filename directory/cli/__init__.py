@@ -8,10 +8,14 @@ from directory.cli.data import data_group
 from directory.cli.db import db_group
 from directory.cli.index import index_group
 from directory.cli.search import search_command
+from directory.cli.serve import serve_command
 from directory.cli.users import users_group
 
 
 def init_app(app: Flask) -> None:
     """Register every command group on the app."""
-    for group in (db_group, data_group, index_group, search_command, users_group):
+    for group in (db_group, data_group, index_group, search_command, serve_command, users_group):
         app.cli.add_command(group)
+
+
+import directory.cli.hsds  # noqa: E402, F401  (registers export-hsds and import-hsds on the data group)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Response, current_app
+from flask import Response, current_app, render_template, request
 
 from directory.public import bp
 from directory.search import get_search_service
@@ -44,3 +44,19 @@ def privacy_headers(response: Response) -> Response:
         "Permissions-Policy", "geolocation=(), camera=(), microphone=(), interest-cohort=()"
     )
     return response
+
+
+@bp.app_errorhandler(413)
+def too_large(_error: Exception) -> tuple[str, int]:
+    """Refuse an oversized body with a page that says what to do."""
+    return (
+        render_template(
+            "public/form_error.html",
+            title="What you sent is too large",
+            message="Forms accept at most 1 MB of text. Please shorten what you wrote and send it again.",
+            retry_url=request.referrer
+            if request.referrer and request.referrer.startswith(request.host_url)
+            else None,
+        ),
+        413,
+    )

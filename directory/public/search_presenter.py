@@ -1,0 +1,242 @@
+"""What the search page shows around its results: chips, facets, sort links, pages and ways out.
+
+Everything here is derived from the parsed :class:`SearchArgs` and the :class:`SearchResponse`;
+every link is a whole search URL, so the page needs no JavaScript and keeps all state in the URL.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import url_for
+
+from directory.public.search_args import (
+    DEFAULT_PER_PAGE,
+    FLAG_PARAMS,
+    MAX_PAGE,
+    RADIUS_CHOICES,
+    SORT_LABELS,
+    SearchArgs,
+    format_miles,
+)
+from directory.schemas.geography import US_STATES
+from directory.search import SearchResponse
+from search_index import Vocabulary
+from search_index.searching import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES
+
+#: How the yes/no filters read as chips.
+FLAG_LABELS: dict[str, str] = {
+    "verified": "Verified only",
+    "accepting": "Accepting new clients",
+    "closed": "Including closed centers",
+}
+#: A facet shows this many values before the rest fold into "more".
+FACET_VISIBLE = 8
+
+
+@dataclass(frozen=True)
+class Link:
+    """A labelled link to another search."""
+
+    label: str
+    url: str
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """One checkbox of a facet: its code, label, result count and whether it is selected."""
+
+    code: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class FacetGroup:
+    """One fieldset of the filter form: a scheme (or state) and its values with results."""
+
+    name: str
+    label: str
+    values: list[FacetValue]
+
+    @property
+    def selected_count(self) -> int:
+        """Return how many of the group's values are selected."""
+        return sum(value.selected for value in self.values)
+
+    @property
+    def shown(self) -> list[FacetValue]:
+        """Return the values shown before the fold."""
+        return self.values[:FACET_VISIBLE]
+
+    @property
+    def folded(self) -> list[FacetValue]:
+        """Return the values behind the "more" disclosure."""
+        return self.values[FACET_VISIBLE:]
+
+    @property
+    def folded_selected(self) -> bool:
+        """Whether a value behind the fold is selected (the fold then starts open)."""
+        return any(value.selected for value in self.folded)
+
+
+@dataclass
+class SearchPage:
+    """Everything the search template needs, for results and for errors alike."""
+
+    args: SearchArgs
+    response: SearchResponse | None = None
+    errors: list[str] = field(default_factory=list)
+    chips: list[Link] = field(default_factory=list)
+    facets: list[FacetGroup] = field(default_factory=list)
+    sort_links: list[Link] = field(default_factory=list)
+    last_page: int = 1
+    suggestion: Link | None = None
+    wider: Link | None = None
+    narrowest: Link | None = None
+    clear_filters: str | None = None
+
+    @property
+    def beyond_end(self) -> bool:
+        """Whether the page asked for lies after the last page of results."""
+        return self.response is not None and self.args.page > self.last_page
+
+    @property
+    def last_page_url(self) -> str:
+        """Return the URL of the last page of these results."""
+        return search_url(self.args.replace(page=self.last_page))
+
+    def page_url(self, page: int) -> str:
+        """Return the URL of another page of these results."""
+        return search_url(self.args.replace(page=page))
+
+    def hidden_fields(self, *, keep_filters: bool) -> list[tuple[str, str]]:
+        """Return the state a form must carry: filters for the text form, the rest for the filter form."""
+        if keep_filters:
+            return self.args.filter_params()
+        carried = [(name, value) for name, value in self.args.params() if name in ("q", "near", "radius")]
+        carried += [("city", city) for city in self.args.filters.get("city", ())]
+        if self.args.sort:
+            carried.append(("sort", self.args.sort))
+        if self.args.per_page != DEFAULT_PER_PAGE:
+            carried.append(("per_page", str(self.args.per_page)))
+        return carried
+
+
+def search_url(args: SearchArgs) -> str:
+    """Return the search page's URL for ``args``."""
+    query = args.query_string()
+    return url_for("public.search") + (f"?{query}" if query else "")
+
+
+def error_page(args: SearchArgs, problems: list[str]) -> SearchPage:
+    """Return the page for a search that cannot run: the form as typed and the problems."""
+    return SearchPage(args=args, errors=problems)
+
+
+def results_page(args: SearchArgs, response: SearchResponse, vocabulary: Vocabulary) -> SearchPage:
+    """Return the page for a search that ran."""
+    labels = _labeller(vocabulary)
+    page = SearchPage(args=args, response=response)
+    page.last_page = max(1, min(MAX_PAGE, math.ceil(response.total / args.per_page)))
+    page.chips = _chips(args, labels, response)
+    page.facets = _facets(args, response, vocabulary)
+    page.sort_links = _sort_links(args, response)
+    if args.filtered:
+        page.clear_filters = search_url(args.without_filters())
+    if response.suggestion:
+        page.suggestion = Link(response.suggestion, search_url(args.replace(text=response.suggestion)))
+    if response.total == 0:
+        page.wider = _wider_area(args, response)
+        page.narrowest = _narrowest_filter(args, response, labels)
+    return page
+
+
+def _labeller(vocabulary: Vocabulary) -> Callable[[str, str], str]:
+    """Return a function naming a selected value as its chip reads ('Therapy type: TMS')."""
+
+    def label(name: str, value: str) -> str:
+        if name == "state":
+            return f"State: {US_STATES.get(value, value)}"
+        if name == "city":
+            return f"City: {value}"
+        term = vocabulary.term(name, value)
+        return f"{vocabulary.scheme_labels.get(name, name)}: {term.label if term else value}"
+
+    return label
+
+
+def _chips(args: SearchArgs, label: Callable[[str, str], str], response: SearchResponse) -> list[Link]:
+    """Return one removable chip per selected value, yes/no choice, text and place."""
+    chips = []
+    if args.text:
+        chips.append(Link(f"Search text: {args.text}", search_url(args.without("q"))))
+    if args.near:
+        radius = (response.location or {}).get("radius_miles") or args.radius or DEFAULT_RADIUS_MILES
+        place = (response.location or {}).get("label") or args.near
+        chips.append(
+            Link(f"Within {format_miles(radius)} miles of {place}", search_url(args.without("near")))
+        )
+    chips += [
+        Link(label(name, value), search_url(args.without(name, value))) for name, value in args.selected()
+    ]
+    chips += [
+        Link(FLAG_LABELS[name], search_url(args.without(name))) for name in FLAG_PARAMS if getattr(args, name)
+    ]
+    return chips
+
+
+def _facets(args: SearchArgs, response: SearchResponse, vocabulary: Vocabulary) -> list[FacetGroup]:
+    """Return the filter form's fieldsets: values with results, and every selected value."""
+    groups = []
+    for name, counts in response.facets.items():
+        selected = set(args.filters.get(name, ()))
+        values = [
+            FacetValue(item["code"], item["label"], item["count"], item["code"] in selected)
+            for item in counts
+            if item["count"] or item["code"] in selected
+        ]
+        if values:
+            label = "State" if name == "state" else vocabulary.scheme_labels.get(name, name)
+            groups.append(FacetGroup(name, label, values))
+    return groups
+
+
+def _sort_links(args: SearchArgs, response: SearchResponse) -> list[Link]:
+    """Return the sort choices (distance only with a place); the current one is marked."""
+    return [
+        Link(label, search_url(args.replace(sort=code)), current=response.sort == code)
+        for code, label in SORT_LABELS.items()
+        if code != "distance" or args.near
+    ]
+
+
+def _wider_area(args: SearchArgs, response: SearchResponse) -> Link | None:
+    """Return the same search at the next distance up, when a place was given and one remains."""
+    if response.location is None:
+        return None
+    radius = float(response.location.get("radius_miles") or DEFAULT_RADIUS_MILES)
+    wider = next((float(r) for r in (*RADIUS_CHOICES, MAX_RADIUS_MILES) if r > radius), None)
+    if wider is None:
+        return None
+    return Link(f"Search within {format_miles(wider)} miles", search_url(args.replace(radius=wider)))
+
+
+def _narrowest_filter(
+    args: SearchArgs, response: SearchResponse, label: Callable[[str, str], str]
+) -> Link | None:
+    """Return the search without the selected value with the fewest results of its own."""
+    candidates: list[tuple[int, int, str, str]] = []
+    for position, (name, value) in enumerate(args.selected()):
+        counts: dict[str, Any] = {item["code"]: item["count"] for item in response.facets.get(name, ())}
+        if value in counts:
+            candidates.append((counts[value], position, name, value))
+    if not candidates:
+        return None
+    _count, _position, name, value = min(candidates)
+    return Link(f"Remove the filter “{label(name, value)}”", search_url(args.without(name, value)))
