@@ -4,6 +4,7 @@ from directory.models.articles import Article, ArticleCitation, ArticleFAQ
 from directory.models.audit import AuditEvent, AuditTrailError
 from directory.models.base import Base, utcnow
 from directory.models.centers import Center, ListingStatus, center_terms
+from directory.models.corrections import Correction, CorrectionKind, CorrectionStatus, ListingSubmission
 from directory.models.locations import Location, Phone, PhoneType, ServiceArea
 from directory.models.search_changes import SearchChange
 from directory.models.taxonomy import Taxonomy, TaxonomyTerm
@@ -19,7 +20,11 @@ __all__ = [
     "AuditTrailError",
     "Base",
     "Center",
+    "Correction",
+    "CorrectionKind",
+    "CorrectionStatus",
     "ListingStatus",
+    "ListingSubmission",
     "Location",
     "Phone",
     "PhoneType",
