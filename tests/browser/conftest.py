@@ -24,7 +24,9 @@ from tests.conftest import DATA_DIR, PROJECT_DIR, _empty_tables
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 AXE_SCRIPT = Path(
-    os.environ.get("AXE_CORE_PATH", PROJECT_DIR / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js")
+    os.environ.get(
+        "AXE_CORE_PATH", PROJECT_DIR / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+    )
 )
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
 CHROMIUM_ARGS = [
@@ -92,9 +94,11 @@ def page(browser: Any) -> Iterator[Any]:
     page.external_requests = []  # type: ignore[attr-defined]
     page.on(
         "request",
-        lambda request: None
-        if request.url.startswith(("http://127.0.0.1", "data:", "about:"))
-        else page.external_requests.append(request.url),  # type: ignore[attr-defined]
+        lambda request: (
+            None
+            if request.url.startswith(("http://127.0.0.1", "data:", "about:"))
+            else page.external_requests.append(request.url)
+        ),  # type: ignore[attr-defined]
     )
     yield page
     context.close()
@@ -103,10 +107,17 @@ def page(browser: Any) -> Iterator[Any]:
 def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict[str, Any]]:
     """Run axe-core in the page; return the violations of the given impacts."""
     _require(AXE_SCRIPT.exists(), f"axe-core not found at {AXE_SCRIPT}")
-    page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))  # evaluated through DevTools, so the page's CSP allows it
+    page.evaluate(
+        AXE_SCRIPT.read_text(encoding="utf-8")
+    )  # evaluated through DevTools, so the page's CSP allows it
     violations = page.evaluate("async () => (await axe.run(document)).violations")
     return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
         for v in violations
         if v["impact"] in impacts
     ]
