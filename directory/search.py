@@ -216,10 +216,11 @@ def summarize_center(
         "latitude": location.latitude if location else None,
         "longitude": location.longitude if location else None,
         "distance_miles": distance,
-        "verified": center.verification_status is VerificationStatus.VERIFIED,
+        "verified": center.verification_status == VerificationStatus.VERIFIED,
         "verified_at": center.verified_at.isoformat() if center.verified_at else None,
         "advertiser": bool(center.is_advertiser),
-        "status": center.status.value,
+        # A bulk UPDATE leaves the plain string in loaded objects; normalise either form.
+        "status": ListingStatus(center.status).value,
         "terms": center.term_codes(),
         "highlight": highlight_text(center.description or "", terms),
     }

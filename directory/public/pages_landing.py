@@ -1,5 +1,40 @@
-"""Public pages: landing."""
+"""Public pages: therapy landing pages, for the whole country and for each state with listings."""
 
 from __future__ import annotations
 
-from directory.public import bp  # noqa: F401
+from flask import abort, redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+from directory.database import get_session
+from directory.public import bp
+from directory.public.related import landing
+
+
+@bp.get("/therapies/<therapy>")
+def landing_therapy(therapy: str) -> str:
+    """Show the first page of public listings offering a therapy, with links by state."""
+    page = landing(get_session(), therapy)
+    if page is None:
+        abort(404)
+    return render_template(
+        "public/landing.html",
+        page=page,
+        canonical_url=url_for("public.landing_therapy", therapy=page.term.code, _external=True),
+    )
+
+
+@bp.get("/therapies/<therapy>/<state>")
+def landing_therapy_state(therapy: str, state: str) -> str | Response:
+    """Show the listings offering a therapy in one state; 404 when the state has none."""
+    if state != state.lower():
+        return redirect(url_for("public.landing_therapy_state", therapy=therapy, state=state.lower()), 301)
+    page = landing(get_session(), therapy, state)
+    if page is None:
+        abort(404)
+    return render_template(
+        "public/landing.html",
+        page=page,
+        canonical_url=url_for(
+            "public.landing_therapy_state", therapy=page.term.code, state=state, _external=True
+        ),
+    )
