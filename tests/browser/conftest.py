@@ -57,7 +57,6 @@ def live_server(database_url: str, engine: Any, tmp_path_factory: pytest.TempPat
             "DATABASE_URL": database_url,
             "SECRET_KEY": "browser-tests",
             "SEARCH_INDEX_DIR": str(tmp_path_factory.mktemp("browser-index")),
-            "RATELIMIT_ENABLED": False,
         }
     )
     with app.app_context():
