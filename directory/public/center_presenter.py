@@ -5,7 +5,6 @@ Only published and closed listings have a public page; everything else is a 404.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from directory.models import Article, Center, ListingStatus, TaxonomyTerm, VerificationStatus
 from directory.models.articles import article_topics
+from directory.public.related import json_for_script
 from directory.schemas.geography import US_STATES
 from directory.search import CenterQuery, SearchError, Viewer, search_centers, summarize_center
 from search_index import Vocabulary
@@ -313,10 +313,3 @@ def structured_data(center: Center, url: str, groups: list[TermGroup]) -> dict[s
     if therapies:
         data["availableService"] = [{"@type": "MedicalTherapy", "name": name} for name in therapies.terms]
     return data
-
-
-def json_for_script(data: Any) -> Markup:
-    """Return JSON safe inside a ``<script>`` data block: nothing in it can end or comment out the element."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
