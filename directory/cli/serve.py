@@ -128,9 +128,25 @@ def configure_access_log() -> None:
 )
 @click.option("--threads/--no-threads", default=True, show_default=True, help="Serve requests in threads.")
 @pass_script_info
+def warm_up(app: Flask) -> None:
+    """Open the search index and load the ZIP tables now, so the first visitor does not wait for them."""
+    from directory.search import get_search_service
+    from search_index.geo import zip_centroid
+
+    try:
+        with app.app_context():
+            service = get_search_service(app)
+            service.ensure_ready()
+            service.index.doc_count()
+        zip_centroid("84101")
+    except Exception:
+        logging.getLogger(__name__).warning("search warm-up failed; the first search will be slower")
+
+
 def serve_command(info: ScriptInfo, host: str, port: int, threads: bool) -> None:
     """Serve the site; the access log has no client addresses and no query strings."""
     app = info.load_app()
+    warm_up(app)
     configure_access_log()
     server = make_private_server(host, port, app, threaded=threads)
     server.log_startup()
