@@ -121,13 +121,6 @@ def configure_access_log() -> None:
     access_log.propagate = False
 
 
-@click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option(
-    "--port", default=5000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on."
-)
-@click.option("--threads/--no-threads", default=True, show_default=True, help="Serve requests in threads.")
-@pass_script_info
 def warm_up(app: Flask) -> None:
     """Open the search index and load the ZIP tables now, so the first visitor does not wait for them."""
     from directory.search import get_search_service
@@ -139,10 +132,17 @@ def warm_up(app: Flask) -> None:
             service.ensure_ready()
             service.index.doc_count()
         zip_centroid("84101")
-    except Exception:
+    except Exception:  # a cold start is slower, never fatal
         logging.getLogger(__name__).warning("search warm-up failed; the first search will be slower")
 
 
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", default=5000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on."
+)
+@click.option("--threads/--no-threads", default=True, show_default=True, help="Serve requests in threads.")
+@pass_script_info
 def serve_command(info: ScriptInfo, host: str, port: int, threads: bool) -> None:
     """Serve the site; the access log has no client addresses and no query strings."""
     app = info.load_app()
