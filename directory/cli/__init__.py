@@ -10,11 +10,20 @@ from directory.cli.index import index_group
 from directory.cli.search import search_command
 from directory.cli.serve import serve_command
 from directory.cli.users import users_group
+from directory.cli.verification import verification_group
 
 
 def init_app(app: Flask) -> None:
     """Register every command group on the app."""
-    for group in (db_group, data_group, index_group, search_command, serve_command, users_group):
+    for group in (
+        db_group,
+        data_group,
+        index_group,
+        search_command,
+        serve_command,
+        users_group,
+        verification_group,
+    ):
         app.cli.add_command(group)
 
 
