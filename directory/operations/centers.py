@@ -35,7 +35,7 @@ def center_as_input(center: Center) -> dict[str, Any]:
     return data
 
 
-def _normalised(data: Mapping[str, Any]) -> dict[str, Any]:
+def comparable_input(data: Mapping[str, Any]) -> dict[str, Any]:
     """Make two inputs comparable: terms and service areas as sorted sets."""
     result = dict(data)
     result["terms"] = {scheme: sorted(set(codes)) for scheme, codes in data["terms"].items() if codes}
@@ -68,15 +68,15 @@ def save_center(
         outcome: Outcome = "created"
         before = None
     else:
-        current = _normalised(center_as_input(center))
-        if current == _normalised(data):
+        current = comparable_input(center_as_input(center))
+        if current == comparable_input(data):
             return center, "unchanged"
         outcome = "updated"
         before = current
     _apply(center, data, resolved_terms)
     session.add(center)
     session.flush()
-    after = _normalised(data)
+    after = comparable_input(data)
     record_event(
         session,
         actor=actor,

@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from directory.models import Center
-from directory.operations.centers import _normalised, center_as_input, jsonable, save_center
+from directory.operations.centers import center_as_input, comparable_input, jsonable, save_center
 from directory.operations.taxonomy import TermIndex
 from directory.samhsa.records import CodeMapping, MappedFacility, assign_keys, map_facility
 from directory.samhsa.workbook import RowProblem, Workbook, read_workbook
@@ -167,7 +167,7 @@ def _update(
             )
     for name in SOURCE_FIELDS:
         merged[name] = item.data[name]
-    if _normalised(merged) == _normalised(current) and not center.missing_from_source_since:
+    if comparable_input(merged) == comparable_input(current) and not center.missing_from_source_since:
         return "unchanged"
     _center, outcome = save_center(session, merged, terms, actor=ACTOR, reason="re-import")
     return outcome
