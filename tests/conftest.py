@@ -6,9 +6,10 @@ database's ``public`` schema: point it only at a database kept for tests.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,9 @@ from directory import create_app
 from directory.database import get_session, make_engine
 from directory.migrate import upgrade_database
 from directory.models import Base, Center, Location
-from directory.operations.sample_data import read_sample
+from directory.operations.sample_data import load_sample, read_sample
 from directory.operations.taxonomy import sync_vocabulary
+from directory.search import get_search_service
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DATA_DIR = PROJECT_DIR / "data"
@@ -65,6 +67,38 @@ def _empty_tables(engine: Engine) -> None:
     with engine.begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):
             connection.execute(table.delete())
+
+
+def load_directory(app: Flask, session: Session, extra: Callable[[Session], None] | None = None) -> None:
+    """Load the sample directory (and ``extra`` listings), commit, and build the search index."""
+    app.config["SEARCH_SYNC_INTERVAL"] = 0.0
+    load_sample(session, DATA_DIR)
+    if extra is not None:
+        extra(session)
+    session.commit()
+    get_search_service(app).rebuild()
+
+
+@contextlib.contextmanager
+def sample_site(
+    database_url: str, engine: Engine, index_dir: Path, extra: Callable[[Session], None] | None = None
+) -> Iterator[Flask]:
+    """An app holding the sample directory, indexed, for a module's tests; emptied afterwards."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "tests",
+            "SEARCH_INDEX_DIR": str(index_dir),
+        }
+    )
+    try:
+        with app.app_context():
+            load_directory(app, get_session(), extra)
+        yield app
+    finally:
+        app.extensions["database"].dispose()
+        _empty_tables(engine)
 
 
 @pytest.fixture

@@ -7,25 +7,14 @@ from collections.abc import Iterable
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from directory.models import Center, ListingStatus, TaxonomyTerm, center_terms
-from directory.operations.sample_data import load_sample
-from directory.search import get_search_service
-from tests.conftest import DATA_DIR
+from tests.conftest import load_directory
 
 CARD_ID = re.compile(r'id="card-([0-9a-f-]{36})"')
-
-
-def load_directory(app: Flask, session: Session) -> None:
-    """Load the sample directory, commit, and build the search index (synced on every search)."""
-    app.config["SEARCH_SYNC_INTERVAL"] = 0.0
-    load_sample(session, DATA_DIR)
-    session.commit()
-    get_search_service(app).rebuild()
 
 
 class Element:

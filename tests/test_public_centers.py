@@ -20,15 +20,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from directory import create_app
 from directory.database import get_session
 from directory.models import Article, Center, ListingStatus, Location, Phone, PhoneType, VerificationStatus
-from directory.operations.sample_data import load_sample
 from directory.operations.taxonomy import TermIndex
 from directory.schemas.geography import US_STATES
 from directory.search import get_search_service
 from search_index.geo import distances_miles
-from tests.conftest import DATA_DIR, _empty_tables
+from tests.conftest import sample_site
 
 BREAKER_NAME = 'Breaker </script><script>alert("x")</script> Clinic'
 BREAKER_DESCRIPTION = "Ends early </SCRIPT> or <!-- hides the rest & keeps \u2028 going."
@@ -55,63 +53,54 @@ NOME = {
 }
 
 
+def _add_test_listings(session: Session) -> None:
+    """Listings the sample lacks: markup in names and addresses, an advertiser, a javascript: website."""
+    terms = TermIndex.load(session)
+    breaker = _add_center(
+        session,
+        terms,
+        "breaker-clinic",
+        name=BREAKER_NAME,
+        description=BREAKER_DESCRIPTION,
+        status=ListingStatus.PUBLISHED,
+        website="https://breaker.example/welcome",
+        where={**NOME, "address_1": "2 Front St </script>"},
+    )
+    breaker.phones = [
+        Phone(
+            position=0,
+            number="(907) 555-0142",
+            extension="12",
+            type=PhoneType.VOICE,
+            description="Intake",
+        )
+    ]
+    _add_center(
+        session,
+        terms,
+        "nome-advertiser",
+        status=ListingStatus.PUBLISHED,
+        verification_status=VerificationStatus.VERIFIED,
+        verified_at=datetime(2026, 3, 1, tzinfo=UTC),
+        is_advertiser=True,
+        where=NOME,
+    )
+    _add_center(
+        session,
+        terms,
+        "nowhere-clinic",
+        status=ListingStatus.PUBLISHED,
+        website="javascript:alert(1)",
+        where={"address_1": "3 Main St", "city": "Nowhere", "state": "KS", "postal_code": "67501"},
+    )
+
+
 @pytest.fixture(scope="module")
 def site(database_url: str, engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The sample directory and hand-made listings, indexed."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": "public-centers-tests",
-            "SEARCH_INDEX_DIR": str(tmp_path_factory.mktemp("public-centers-index")),
-        }
-    )
-    with app.app_context():
-        session = get_session()
-        load_sample(session, DATA_DIR)
-        terms = TermIndex.load(session)
-        breaker = _add_center(
-            session,
-            terms,
-            "breaker-clinic",
-            name=BREAKER_NAME,
-            description=BREAKER_DESCRIPTION,
-            status=ListingStatus.PUBLISHED,
-            website="https://breaker.example/welcome",
-            where={**NOME, "address_1": "2 Front St </script>"},
-        )
-        breaker.phones = [
-            Phone(
-                position=0,
-                number="(907) 555-0142",
-                extension="12",
-                type=PhoneType.VOICE,
-                description="Intake",
-            )
-        ]
-        _add_center(
-            session,
-            terms,
-            "nome-advertiser",
-            status=ListingStatus.PUBLISHED,
-            verification_status=VerificationStatus.VERIFIED,
-            verified_at=datetime(2026, 3, 1, tzinfo=UTC),
-            is_advertiser=True,
-            where=NOME,
-        )
-        _add_center(
-            session,
-            terms,
-            "nowhere-clinic",
-            status=ListingStatus.PUBLISHED,
-            website="javascript:alert(1)",
-            where={"address_1": "3 Main St", "city": "Nowhere", "state": "KS", "postal_code": "67501"},
-        )
-        session.commit()
-        get_search_service(app).rebuild()
-    yield app
-    app.extensions["database"].dispose()
-    _empty_tables(engine)
+    index_dir = tmp_path_factory.mktemp("public-centers-index")
+    with sample_site(database_url, engine, index_dir, extra=_add_test_listings) as app:
+        yield app
 
 
 @pytest.fixture

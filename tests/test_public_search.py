@@ -20,15 +20,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, select
 
-from directory import create_app
 from directory.cli.serve import PrivateRequestHandler, access_line, access_log, make_private_server
 from directory.database import get_session
 from directory.models import Center, ListingStatus
-from directory.operations.sample_data import load_sample
 from directory.public.pages_search import page_window
 from directory.public.search_args import SearchArgs, SearchArgsError, parse_search_args
 from directory.search import get_search_service
-from tests.conftest import DATA_DIR, _empty_tables
+from tests.conftest import sample_site
 
 # -- fixtures and helpers ---------------------------------------------------------------------
 
@@ -36,22 +34,8 @@ from tests.conftest import DATA_DIR, _empty_tables
 @pytest.fixture(scope="module")
 def site(database_url: str, engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The app with the sample directory loaded and indexed."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": "public-search-tests",
-            "SEARCH_INDEX_DIR": str(tmp_path_factory.mktemp("public-search-index")),
-        }
-    )
-    with app.app_context():
-        session = get_session()
-        load_sample(session, DATA_DIR)
-        session.commit()
-        get_search_service(app).rebuild()
-    yield app
-    app.extensions["database"].dispose()
-    _empty_tables(engine)
+    with sample_site(database_url, engine, tmp_path_factory.mktemp("public-search-index")) as app:
+        yield app
 
 
 @pytest.fixture

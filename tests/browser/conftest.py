@@ -16,11 +16,7 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-from directory import create_app
-from directory.database import get_session
-from directory.operations.sample_data import load_sample
-from directory.search import get_search_service
-from tests.conftest import DATA_DIR, PROJECT_DIR, _empty_tables
+from tests.conftest import PROJECT_DIR, sample_site
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 AXE_SCRIPT = Path(
@@ -51,27 +47,13 @@ def _require(condition: bool, reason: str) -> None:
 @pytest.fixture(scope="module")
 def live_server(database_url: str, engine: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Serve the app with the sample directory on 127.0.0.1; yield its base URL."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": "browser-tests",
-            "SEARCH_INDEX_DIR": str(tmp_path_factory.mktemp("browser-index")),
-        }
-    )
-    with app.app_context():
-        session = get_session()
-        load_sample(session, DATA_DIR)
-        session.commit()
-        get_search_service(app).rebuild()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-    app.extensions["database"].dispose()
-    _empty_tables(engine)
+    with sample_site(database_url, engine, tmp_path_factory.mktemp("browser-index")) as app:
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield f"http://127.0.0.1:{server.server_port}"
+        server.shutdown()
+        thread.join()
 
 
 @pytest.fixture(scope="session")
