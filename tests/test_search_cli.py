@@ -73,3 +73,9 @@ def test_bad_input_exits_2_with_one_line(app, vocabulary, runner, args, message)
     assert result.exit_code == 2
     assert message in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_every_vocabulary_scheme_has_an_option(sample, runner):
+    result = runner.invoke(args=["search", "--help"])
+    for scheme in sample.vocabulary["schemes"]:
+        assert f"--{scheme['code'].replace('_', '-')}" in result.output, scheme["code"]

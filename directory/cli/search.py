@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
 from directory.search import CenterQuery, SearchError, Viewer, search_centers
 
-#: Taxonomy schemes offered as repeatable options (values are term codes, checked by the search).
+TAXONOMY_FILE = Path(__file__).resolve().parents[2] / "data" / "taxonomy.json"
+#: One repeatable option per scheme of the vocabulary file (values are term codes, checked by the
+#: search), plus state and city; read from the file so that a new scheme gets its option.
 SCHEME_OPTIONS = (
-    "therapy",
-    "route",
-    "condition",
-    "level_of_care",
-    "payment",
-    "insurance",
-    "age_group",
-    "language",
-    "program",
-    "credential",
-    "accreditation",
+    *(scheme["code"] for scheme in json.loads(TAXONOMY_FILE.read_text(encoding="utf-8"))["schemes"]),
     "state",
     "city",
 )
