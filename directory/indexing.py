@@ -63,9 +63,15 @@ def document_for(center: Center) -> dict[str, Any]:
 
 def record_changes(session: Session, center_ids: Iterable[uuid.UUID]) -> int:
     """Log changes for centers altered by bulk statements the ORM did not see; return how many."""
-    rows = [{"center_id": center_id, "changed_at": utcnow()} for center_id in dict.fromkeys(center_ids)]
+    return _insert_changes(session, dict.fromkeys(center_ids))
+
+
+def _insert_changes(session: Session, center_ids: Iterable[uuid.UUID]) -> int:
+    """Write one change-log row per center on the session's connection (inside its transaction)."""
+    now = utcnow()
+    rows = [{"center_id": center_id, "changed_at": now} for center_id in center_ids]
     if rows:
-        session.execute(insert(SearchChange), rows)
+        session.connection().execute(insert(SearchChange), rows)
         session.info[PENDING_KEY] = True
     return len(rows)
 
@@ -97,12 +103,7 @@ def _changed_center_ids(session: Session) -> set[uuid.UUID]:
 @event.listens_for(Session, "after_flush")
 def _log_flushed_changes(session: Session, _context: Any) -> None:
     """Write the change-log rows of a flush inside its transaction."""
-    ids = _changed_center_ids(session)
-    if ids:
-        session.connection().execute(
-            insert(SearchChange), [{"center_id": center_id, "changed_at": utcnow()} for center_id in ids]
-        )
-        session.info[PENDING_KEY] = True
+    _insert_changes(session, _changed_center_ids(session))
 
 
 @event.listens_for(Session, "after_rollback")
@@ -138,7 +139,6 @@ class SyncReport:
     deleted: int = 0
     gaps: int = 0
     busy: bool = False
-    ids: list[str] = field(default_factory=list)
 
 
 class IndexSync:
@@ -184,7 +184,6 @@ class IndexSync:
             upserted=len(documents),
             deleted=len(deletes),
             gaps=len(new_state.gaps),
-            ids=[str(i) for i in center_ids],
         )
 
     def _advance(self, state: SyncState, seen: list[int]) -> SyncState:
