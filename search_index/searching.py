@@ -193,10 +193,9 @@ def _facets(
             if other != scheme:
                 within &= bits
         if scheme == "state":
-            states = sorted(tag[6:] for tag in snapshot.tags if tag.startswith("state:"))
             counts = [
                 FacetCount(code, code, (within & snapshot.tag(f"state:{code}")).bit_count())
-                for code in states
+                for code in snapshot.states
             ]
         else:
             counts = [

@@ -61,7 +61,11 @@ class Vocabulary:
 
     def term(self, scheme: str, code: str) -> VocabTerm | None:
         """Return the term, or None if the scheme has no such code."""
-        return next((t for t in self.schemes.get(scheme, ()) if t.code == code), None)
+        index: dict[tuple[str, str], VocabTerm] | None = self.__dict__.get("_by_code")
+        if index is None:
+            index = {(t.scheme, t.code): t for terms in self.schemes.values() for t in terms}
+            self.__dict__["_by_code"] = index
+        return index.get((scheme, code))
 
     def with_descendants(self, scheme: str, code: str) -> tuple[str, ...]:
         """Return ``code`` and the codes of every term below it (a parent matches its children)."""
