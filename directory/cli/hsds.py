@@ -14,7 +14,7 @@ from directory.database import get_session
 from directory.hsds.errors import HSDSError
 from directory.hsds.export import export_json, export_package
 from directory.hsds.importing import import_package
-from directory.hsds.layout import DEFAULT_REFERENCE_DIR, load_layout
+from directory.hsds.layout import load_layout
 
 #: How many problems, skips or notes a command prints before summing up the rest.
 SHOWN = 50
@@ -34,12 +34,14 @@ SHOWN = 50
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     envvar="HSDS_REFERENCE_DIR",
     default=None,
-    help=f"Folder of the HSDS 3.0 specification holding datapackage.json (default: {DEFAULT_REFERENCE_DIR}).",
+    help="Folder of an HSDS 3.0 specification holding datapackage.json "
+    "(default: the copy shipped in the package, directory/hsds/spec/v3.0).",
 )
 def export_hsds_command(target: Path, as_json: bool, reference: Path | None) -> None:
     """Export the directory as an HSDS tabular data package (TARGET is a folder) or JSON lines."""
     try:
-        layout = load_layout(reference or current_app.config.get("HSDS_REFERENCE_DIR"))
+        configured = current_app.config.get("HSDS_REFERENCE_DIR")
+        layout = load_layout(reference or (Path(configured) if configured else None))
     except HSDSError as error:
         raise click.ClickException(error.message) from error
     session = get_session()

@@ -1,8 +1,7 @@
 """The HSDS 3.0 tabular layout, read at run time from the reference ``datapackage.json``.
 
-The specification is CC BY-SA 4.0, so the project does not ship a copy: the layout is read
-from a local checkout of it (``--reference``, ``HSDS_REFERENCE_DIR``, or ``shared/hsds/v3.0``
-beside the project).
+The package ships that file, unchanged and under its own licence (CC BY-SA 4.0), in ``spec/v3.0/``
+(see the README there); ``--reference`` or ``HSDS_REFERENCE_DIR`` can point at another copy.
 """
 
 from __future__ import annotations
@@ -10,12 +9,15 @@ from __future__ import annotations
 import copy
 import json
 from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 from directory.hsds.errors import HSDSError
 
-DEFAULT_REFERENCE_DIR = Path(__file__).resolve().parents[3] / "shared" / "hsds" / "v3.0"
+#: The copy of the specification's files shipped inside the package.
+SHIPPED_REFERENCE: Traversable = resources.files("directory.hsds") / "spec" / "v3.0"
 
 PACKAGE_NAME = "treatment-directory"
 PACKAGE_TITLE = "Depression treatment center directory (Open Referral HSDS 3.0)"
@@ -58,8 +60,8 @@ class Layout:
 
 
 def load_layout(reference_dir: Path | None = None) -> Layout:
-    """Read the reference ``datapackage.json``; raise :class:`HSDSError` if it is missing or unusable."""
-    path = (reference_dir or DEFAULT_REFERENCE_DIR) / "datapackage.json"
+    """Read ``datapackage.json`` (shipped, or in ``reference_dir``); raise :class:`HSDSError` if unusable."""
+    path = (SHIPPED_REFERENCE if reference_dir is None else reference_dir) / "datapackage.json"
     try:
         descriptor = json.loads(path.read_text(encoding="utf-8"))
         names = {resource["name"] for resource in descriptor["resources"]}
