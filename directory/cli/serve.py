@@ -19,6 +19,8 @@ from flask import Flask
 from flask.cli import ScriptInfo, pass_script_info
 from werkzeug.serving import BaseWSGIServer, ThreadedWSGIServer, WSGIRequestHandler
 
+from directory.logs import describe_exception, private_traceback
+
 #: The access log: one line per request, never a client address or a query string.
 access_log = logging.getLogger("directory.access")
 
@@ -89,6 +91,16 @@ class PrivateRequestHandler(WSGIRequestHandler):
 
 class _PrivateErrors:
     """Report a crash while serving without naming the client (socketserver prints its address)."""
+
+    def log(self, type: str, message: str, *args: Any) -> None:
+        """Log an error that escaped the app by its type and frames; Werkzeug's text quotes its message."""
+        error = sys.exc_info()[1]
+        if error is None:
+            super().log(type, message, *args)  # type: ignore[misc]
+            return
+        access_log.error(
+            "unhandled %s while serving a request\n%s", describe_exception(error), private_traceback(error)
+        )
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         exc_type = sys.exc_info()[0]
