@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Create and wire the app: configuration, database, blueprints and commands."""
-    from directory import cli, database, errors, extensions, health, public, search
+    from directory import cli, database, errors, extensions, health, proxies, public, search
     from directory.config import load_config
 
     app = errors.DirectoryApp(__name__, instance_relative_config=True)
@@ -26,9 +26,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(public.bp)
     cli.init_app(app)
-    proxies = int(app.config["PROXY_COUNT"])
-    if proxies:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
+    proxies.init_app(app)
     return app
