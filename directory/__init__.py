@@ -14,22 +14,17 @@ if TYPE_CHECKING:
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Create and wire the app: configuration, database, blueprints and commands."""
-    from flask import Flask
-
-    from directory import cli, database, extensions, health, public, search
+    from directory import cli, database, errors, extensions, health, proxies, public, search
     from directory.config import load_config
 
-    app = Flask(__name__, instance_relative_config=True)
+    app = errors.DirectoryApp(__name__, instance_relative_config=True)
     load_config(app, dict(config) if config else None)
     database.init_app(app)
     search.init_app(app)
     extensions.init_app(app)
+    errors.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(public.bp)
     cli.init_app(app)
-    proxies = int(app.config["PROXY_COUNT"])
-    if proxies:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
+    proxies.init_app(app)
     return app

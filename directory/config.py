@@ -15,7 +15,15 @@ class ConfigError(RuntimeError):
 
 
 #: Environment variables read at start-up, and the config keys they set.
-ENVIRONMENT_KEYS = ("DATABASE_URL", "SEARCH_INDEX_DIR", "SECRET_KEY", "DIRECTORY_ENV", "PROXY_COUNT")
+ENVIRONMENT_KEYS = (
+    "DATABASE_URL",
+    "SEARCH_INDEX_DIR",
+    "SECRET_KEY",
+    "DIRECTORY_ENV",
+    "PROXY_COUNT",
+    "TRUSTED_PROXIES",
+    "RATELIMIT_STORAGE_URI",
+)
 
 
 def default_config(instance_path: str) -> dict[str, Any]:
@@ -28,8 +36,12 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "SQLALCHEMY_ECHO": False,
         #: Forms are small; refuse bodies over 1 MB before anything parses them (413).
         "MAX_CONTENT_LENGTH": 1024 * 1024,
-        #: How many reverse proxies stand in front of the app (their X-Forwarded-For is trusted).
+        #: How many reverse proxies stand in front of the app (see directory.proxies).
         "PROXY_COUNT": 0,
+        #: Which direct peers may send X-Forwarded-*: addresses or networks; empty means the loopback.
+        "TRUSTED_PROXIES": "",
+        #: Where rate-limit counters live; every instance of the site must share one (redis://...).
+        "RATELIMIT_STORAGE_URI": "memory://",
     }
 
 

@@ -10,8 +10,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 
 def make_engine(url: str, echo: bool = False) -> Engine:
-    """Create an engine; on SQLite, turn on foreign keys and wait for locks."""
-    kwargs: dict[str, Any] = {"echo": echo, "future": True}
+    """Create an engine; on SQLite, turn on foreign keys and wait for locks.
+
+    Statement parameters never appear in errors or the echo log: they hold what people submit.
+    """
+    kwargs: dict[str, Any] = {"echo": echo, "future": True, "hide_parameters": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"timeout": 15}
     else:

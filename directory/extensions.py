@@ -13,8 +13,7 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 def init_app(app: Flask) -> None:
-    """Attach the extensions; rate-limit counters live in memory unless RATELIMIT_STORAGE_URI says so."""
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    """Attach the extensions; rate-limit counters live where ``RATELIMIT_STORAGE_URI`` says."""
     # The limiter is shared by every app in the process and keeps the last app's switch: set it each time.
     app.config.setdefault("RATELIMIT_ENABLED", True)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)

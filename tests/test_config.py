@@ -1,5 +1,10 @@
 """Configuration: local defaults, environment overrides, and a secret key that production must supply."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from flask import Flask
 
@@ -55,8 +60,37 @@ def test_environment_selects_the_database_and_index(tmp_path, monkeypatch):
 
 
 def test_models_import_without_flask():
-    import subprocess
-    import sys
-
     code = "import sys, directory.models; assert 'flask' not in sys.modules, 'flask imported'"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["-m", "flask", "--app", "wsgi", "routes"],  # the flask command line
+        ["-c", "import wsgi"],  # what a WSGI server does
+    ],
+    ids=["flask-cli", "wsgi-import"],
+)
+def test_production_without_a_secret_key_says_what_to_set_in_one_line(command, tmp_path):
+    project = Path(__file__).resolve().parents[1]
+    environment = {key: value for key, value in os.environ.items() if key != "SECRET_KEY"}
+    environment.update(
+        DIRECTORY_ENV="production",
+        PYTHONPATH=str(project),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'unused.sqlite3'}",
+    )
+    result = subprocess.run(
+        [sys.executable, *command],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "SECRET_KEY" in lines[0] and "DIRECTORY_ENV=production" in lines[0]
+    assert "Traceback" not in result.stderr

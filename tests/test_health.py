@@ -1,3 +1,7 @@
+import json
+import logging
+import socket
+
 from directory import create_app
 
 
@@ -15,19 +19,61 @@ def test_healthz_reports_database_and_counts(client, create_center, session):
     assert body["schema_revision"] == body["schema_head"] is not None
 
 
-def test_healthz_answers_503_with_a_reason_when_the_database_is_down(tmp_path):
+def closed_loopback_port() -> int:
+    """Return a loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def health_of(database_url: str, tmp_path) -> tuple[int, str]:
+    """Answer /healthz from an app on ``database_url``: status code and body text."""
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "x",
-            "DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:1/nowhere?connect_timeout=2",
+            "DATABASE_URL": database_url,
+            "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
         }
     )
-    response = app.test_client().get("/healthz")
-    assert response.status_code == 503
-    body = response.get_json()
+    try:
+        response = app.test_client().get("/healthz")
+        return response.status_code, response.get_data(as_text=True)
+    finally:
+        app.extensions["database"].dispose()
+
+
+def test_unreachable_postgresql_is_named_in_words_and_the_address_goes_to_the_log(tmp_path, caplog):
+    port = closed_loopback_port()
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/nowhere?connect_timeout=2"
+    with caplog.at_level(logging.DEBUG):
+        status, text = health_of(url, tmp_path)
+    assert status == 503
+    body = json.loads(text)
+    assert body["status"] == "unavailable"
     assert body["database"] == "error"
-    assert body["reason"]
+    assert body["reason"] == "database unreachable"
+    assert "127.0.0.1" not in text and str(port) not in text and "nowhere" not in text
+    assert str(port) in caplog.text  # the details are for the operator
+
+
+def test_unopenable_sqlite_file_is_named_in_words_and_its_path_stays_private(tmp_path, caplog):
+    path = tmp_path / "no-such-folder" / "directory.sqlite3"
+    with caplog.at_level(logging.DEBUG):
+        status, text = health_of(f"sqlite:///{path}", tmp_path)
+    assert status == 503
+    body = json.loads(text)
+    assert body == {"status": "unavailable", "database": "error", "reason": "database unreachable"}
+    assert "no-such-folder" not in text
+    assert "unable to open database file" in caplog.text
+
+
+def test_database_never_migrated_says_the_schema_is_missing(tmp_path):
+    status, text = health_of(f"sqlite:///{tmp_path / 'empty.sqlite3'}", tmp_path)
+    assert status == 503
+    body = json.loads(text)
+    assert body["reason"] == "database schema missing; run 'flask db upgrade'"
+    assert "no such table" not in text
 
 
 def test_home_page_renders(client):

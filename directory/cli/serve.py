@@ -11,13 +11,18 @@ import logging
 import socket
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import click
 from flask import Flask
 from flask.cli import ScriptInfo, pass_script_info
 from werkzeug.serving import BaseWSGIServer, ThreadedWSGIServer, WSGIRequestHandler
+
+from directory.logs import describe_exception, private_traceback
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIEnvironment
 
 #: The access log: one line per request, never a client address or a query string.
 access_log = logging.getLogger("directory.access")
@@ -83,12 +88,32 @@ class PrivateRequestHandler(WSGIRequestHandler):
         """Drop Werkzeug's own lines: they start with the client address."""
 
     def address_string(self) -> str:
-        """Never name the client."""
+        """Never name the client in a log line."""
         return "-"
+
+    def make_environ(self) -> WSGIEnvironment:
+        """Give the app the peer's real address (Werkzeug takes it from :meth:`address_string`).
+
+        The rate limits count per address; the logs above never read it.
+        """
+        environ = super().make_environ()
+        if isinstance(self.client_address, tuple) and self.client_address:
+            environ["REMOTE_ADDR"] = self.client_address[0]
+        return environ
 
 
 class _PrivateErrors:
     """Report a crash while serving without naming the client (socketserver prints its address)."""
+
+    def log(self, type: str, message: str, *args: Any) -> None:
+        """Log an error that escaped the app by its type and frames; Werkzeug's text quotes its message."""
+        error = sys.exc_info()[1]
+        if error is None:
+            super().log(type, message, *args)  # type: ignore[misc]
+            return
+        access_log.error(
+            "unhandled %s while serving a request\n%s", describe_exception(error), private_traceback(error)
+        )
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         exc_type = sys.exc_info()[0]
