@@ -10,6 +10,10 @@ frequencies from about 5,000 words, ranked so that broad domain words ("depressi
 "therapy", "ketamine"...) each appear in roughly a quarter of the listings. Places are real
 cities and ZIP codes from the ``zipcodes`` package.
 
+The ``unknown_words`` queries hold a word the index does not know (a typo of a query word,
+invented letters, or a hostile string such as ``title:foo OR *``), so each asks for a
+did-you-mean; the report prints their p95 next to that of known-word ``text`` queries.
+
 The query mix runs twice: a cold pass (fresh snapshot, empty match cache) and a timed warm
 pass. ``gc.freeze()`` is called once the index is open, as ``WHOOSH-PERFORMANCE.md`` advises.
 Peak RSS includes about 140 MB that loading the ``zipcodes`` table costs any process that does it
