@@ -10,6 +10,10 @@ frequencies from about 5,000 words, ranked so that broad domain words ("depressi
 "therapy", "ketamine"...) each appear in roughly a quarter of the listings. Places are real
 cities and ZIP codes from the ``zipcodes`` package.
 
+The ``unknown_words`` queries hold a word the index does not know (a typo of a query word,
+invented letters, or a hostile string such as ``title:foo OR *``), so each asks for a
+did-you-mean; the report prints their p95 next to that of known-word ``text`` queries.
+
 The query mix runs twice: a cold pass (fresh snapshot, empty match cache) and a timed warm
 pass. ``gc.freeze()`` is called once the index is open, as ``WHOOSH-PERFORMANCE.md`` advises.
 Peak RSS includes about 140 MB that loading the ``zipcodes`` table costs any process that does it
@@ -58,7 +62,24 @@ ZIPF_EXPONENT = 1.0
 #: A word no generated text contains: the incremental update adds it, the next search looks for it.
 UPDATE_WORD = "zephyrquill"
 
-QUERY_TYPES = ("text", "text_filters_facets", "filters_facets", "geo_text", "sorted_name", "deep_page")
+QUERY_TYPES = (
+    "text",
+    "unknown_words",
+    "text_filters_facets",
+    "filters_facets",
+    "geo_text",
+    "sorted_name",
+    "deep_page",
+)
+#: Queries the index cannot know, each costing a did-you-mean: hostile, nonsense and very long text.
+FIXED_UNKNOWN_QUERIES = (
+    "xyzzyplugh",
+    "title:foo OR *",
+    "zzqxv ketamine",
+    " ".join(["qwertyuiop asdfghjkl"] * 10)[:200],
+    "x" * 200,
+)
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 #: The most frequent words (most are stop words the analyzer drops).
 FUNCTION_WORDS = words(
@@ -130,6 +151,7 @@ TARGETS = (
     ("whole mix p95 <= 40 ms", ("overall", "p95_ms"), 40.0),
     ("text+filters+facets p95 <= 40 ms", ("queries", "text_filters_facets", "p95_ms"), 40.0),
     ("filters+facets p95 <= 10 ms", ("queries", "filters_facets", "p95_ms"), 10.0),
+    ("unknown-word p95 <= 2x text p95", ("unknown_words_vs_text_p95",), 2.0),
     ("build <= 60 s", ("build_s",), 60.0),
     ("update visible <= 1000 ms", ("update_visible_ms",), 1000.0),
 )
@@ -296,6 +318,32 @@ def text_query(rng: random.Random, corpus: Corpus) -> str:
     return " ".join(corpus.draw_query_word(rng) for _ in range(rng.randint(1, 2)))
 
 
+def misspell(rng: random.Random, word: str) -> str:
+    """Return ``word`` with one typing mistake: a letter dropped, doubled, swapped or replaced."""
+    at = rng.randrange(len(word))
+    mistake = rng.choice(("drop", "double", "swap", "replace"))
+    if mistake == "drop" and len(word) > 3:
+        return word[:at] + word[at + 1 :]
+    if mistake == "swap" and at + 1 < len(word):
+        return word[:at] + word[at + 1] + word[at] + word[at + 2 :]
+    if mistake == "replace":
+        return word[:at] + rng.choice(LETTERS) + word[at + 1 :]
+    return word[:at] + word[at] + word[at:]
+
+
+def unknown_query(rng: random.Random, corpus: Corpus) -> str:
+    """Return text with a word the index does not know: a typo, invented letters or a hostile string."""
+    roll = rng.random()
+    if roll < 0.4:
+        known = text_query(rng, corpus).strip('"').split()
+        at = rng.randrange(len(known))
+        known[at] = misspell(rng, known[at])
+        return " ".join(known)
+    if roll < 0.7:
+        return "".join(rng.choice(LETTERS) for _ in range(rng.randint(6, 14)))
+    return rng.choice(FIXED_UNKNOWN_QUERIES)
+
+
 def random_filters(rng: random.Random, corpus: Corpus, count: int) -> dict[str, tuple[str, ...]]:
     """Return one value for each of ``count`` different filters (taxonomy schemes or state)."""
     schemes = rng.sample([*corpus.vocabulary.schemes, "state"], count)
@@ -313,6 +361,8 @@ def make_request(kind: str, rng: random.Random, corpus: Corpus) -> SearchRequest
     """Return one request of the given query type."""
     if kind == "text":
         return SearchRequest(text=text_query(rng, corpus))
+    if kind == "unknown_words":
+        return SearchRequest(text=unknown_query(rng, corpus))
     if kind == "text_filters_facets":
         return SearchRequest(text=text_query(rng, corpus), filters=random_filters(rng, corpus, 2))
     if kind == "filters_facets":
@@ -490,12 +540,16 @@ def grouped(timings: Sequence[Timing]) -> dict[str, list[Timing]]:
 def summary(measured: Measurements) -> dict[str, Any]:
     """Return the JSON report (warm pass unless a key says ``cold``)."""
     by_kind = grouped(measured.warm)
+    queries = {kind: p50_p95([t.ms for t in timings]) for kind, timings in by_kind.items()}
     return {
         "listings": measured.listings,
         "build_s": round(measured.build_s, 2),
         "index_mb": round(measured.index_mb, 1),
         "peak_rss_mb": round(peak_rss_mb(), 1),
-        "queries": {kind: p50_p95([t.ms for t in timings]) for kind, timings in by_kind.items()},
+        "queries": queries,
+        "unknown_words_vs_text_p95": round(
+            queries["unknown_words"]["p95_ms"] / max(queries["text"]["p95_ms"], 1e-9), 2
+        ),
         "overall": p50_p95([t.ms for t in measured.warm]),
         "cold": p50_p95([t.ms for t in measured.cold]),
         "cold_queries": {kind: p50_p95([t.ms for t in ts]) for kind, ts in grouped(measured.cold).items()},
@@ -556,8 +610,11 @@ def table(report: dict[str, Any], queries: int, seed: int) -> str:
         f"{max(report['max_ms'].values()):>9.2f}{cold['p50_ms']:>10.2f}{cold['p95_ms']:>10.2f}"
         f"{max(report['cold_max_ms'].values()):>10.2f}"
     )
+    unknown, known = report["queries"]["unknown_words"], report["queries"]["text"]
     lines += [
         "",
+        f"did-you-mean: unknown-word p95 {unknown['p95_ms']:.2f} ms, known-word text p95 "
+        f"{known['p95_ms']:.2f} ms ({report['unknown_words_vs_text_p95']:g}x; warm)",
         f"throughput: {report['throughput_qps']} queries/s (warm pass, one thread)",
         f"incremental update: apply() of 1 changed listing {report['update_apply_ms']} ms; "
         f"change searchable after {report['update_visible_ms']} ms (found: {report['update_found']})",

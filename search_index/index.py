@@ -11,7 +11,6 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.query import Or, Term
-from whoosh.spelling import Corrector, ListCorrector
 
 from search_index import storage
 from search_index.analysis import analyze
@@ -19,6 +18,7 @@ from search_index.query import ParsedQuery, parse_query
 from search_index.schema import SCHEMA_VERSION, SPELLING_FIELDS, TEXT_FIELDS, index_fields, make_schema
 from search_index.searching import run_search, validate_request
 from search_index.snapshot import Snapshot
+from search_index.spelling import Respelling, SpellingCache, unknown_parts
 from search_index.storage import IndexBusy, SyncState
 from search_index.synonyms import SynonymTable, groups_from_vocabulary
 from search_index.types import SearchRequest, SearchResult, SynonymGroup, Vocabulary
@@ -73,6 +73,7 @@ class SearchIndex:
         self.root = Path(root)
         self.vocabulary = vocabulary
         self.synonyms = SynonymTable([*groups_from_vocabulary(vocabulary), *synonym_groups])
+        self._spelling = SpellingCache(SPELLING_FIELDS, self.synonyms.vocabulary())
         self.writer_timeout = writer_timeout
         self.build_procs = build_procs
         self.build_memory_mb = build_memory_mb
@@ -188,9 +189,10 @@ class SearchIndex:
         with self._lock:
             view = self._current()
             outcome = run_search(view.snapshot, self.vocabulary, request, query)
-            suggestion = None
+            respelling = None
             if not query.is_empty and outcome.total < SUGGEST_BELOW:
-                suggestion = self._suggest(view, request, query, outcome.total)
+                respelling = self._respelling(view, query)
+        suggestion = self._suggest(request, respelling, outcome.total) if respelling else None
         return SearchResult(
             total=outcome.total,
             page=request.page,
@@ -202,31 +204,26 @@ class SearchIndex:
             highlight_terms=query.highlight_terms(),
         )
 
-    def _suggest(self, view: _View, request: SearchRequest, query: ParsedQuery, total: int) -> str | None:
-        """Return a respelled query that finds more results, or None."""
-        correctors = [view.searcher.corrector(field) for field in SPELLING_FIELDS]
-        correctors.append(ListCorrector(sorted(self.synonyms.vocabulary())))
-        changed = False
-        pieces = []
-        for text, quoted in query.typed:
-            words = []
-            for word in text.split():
-                parts = []
-                for part in word.lower().split("-"):
-                    best = None if self._known(view, part) else closest_word(part, correctors)
-                    changed = changed or bool(best and best != part)
-                    parts.append(best or part)
-                words.append("-".join(parts))
-            pieces.append(f'"{" ".join(words)}"' if quoted else " ".join(words))
-        if not changed:
+    def _respelling(self, view: _View, query: ParsedQuery) -> Respelling | None:
+        """Take what a suggestion needs from the view (under the lock): the unknown words and a speller."""
+        unknown = unknown_parts(query.typed, lambda part: self._known(view, part))
+        if unknown is None:
             return None
-        respelled = " ".join(pieces)
-        retry = run_search(
-            view.snapshot,
-            self.vocabulary,
-            SearchRequest(**{**request.__dict__, "text": respelled, "page": 1}),
-            parse_query(respelled, self.synonyms),
-        )
+        return Respelling(query.typed, unknown, self._spelling.speller(view.searcher.reader()))
+
+    def _suggest(self, request: SearchRequest, respelling: Respelling, total: int) -> str | None:
+        """Return a respelled query that finds more results, or None; correct outside the lock, retry once."""
+        respelled = respelling.text()
+        if respelled is None:
+            return None
+        retry_query = parse_query(respelled, self.synonyms)
+        with self._lock:
+            retry = run_search(
+                self._current().snapshot,
+                self.vocabulary,
+                SearchRequest(**{**request.__dict__, "text": respelled, "page": 1}),
+                retry_query,
+            )
         return respelled if retry.total > total else None
 
     def _known(self, view: _View, word: str) -> bool:
@@ -255,20 +252,3 @@ class SearchIndex:
             if self._view is not None:
                 self._view.close()
                 self._view = None
-
-
-def closest_word(word: str, correctors: Iterable[Corrector]) -> str | None:
-    """Return the nearest spelling any corrector knows (fewest edits; the first corrector wins ties)."""
-    candidates = [s for c in correctors for s in c.suggest(word, limit=1, maxdist=2)]
-    return min(candidates, key=lambda candidate: edit_distance(word, candidate), default=None)
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Return the Levenshtein distance between two words."""
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, start=1):
-        current = [i]
-        for j, char_b in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
-        previous = current
-    return previous[-1]

@@ -30,10 +30,33 @@ def test_bench_json_report_covers_every_query_type(
     assert all(report["counts"][kind] > 0 for kind in bench.QUERY_TYPES)
     assert sum(report["counts"].values()) == 60
     assert report["update_found"] is True
+    unknown, known = report["queries"]["unknown_words"]["p95_ms"], report["queries"]["text"]["p95_ms"]
+    assert report["unknown_words_vs_text_p95"] == pytest.approx(unknown / known, abs=0.01)
+
+
+def test_bench_table_puts_unknown_word_p95_next_to_known_word_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bench.main(["--listings", "200", "--queries", "21", "--dir", str(tmp_path)])
+
+    table = capsys.readouterr().out
+    assert "unknown-word p95" in table and "known-word text p95" in table
+    assert "unknown-word p95 <= 2x text p95" in table
+
+
+def test_unknown_word_queries_hold_words_the_index_cannot_know() -> None:
+    vocabulary, _ = bench.load_taxonomy()
+    rng = random.Random(3)
+    corpus = bench.make_corpus(rng, vocabulary)
+    known = {word.lower() for word in corpus.words} | {w for term in bench.TYPED_TERMS for w in term.split()}
+    texts = [bench.unknown_query(rng, corpus) for _ in range(200)]
+    unknown = [text for text in texts if not set(text.lower().replace('"', "").split()) <= known]
+    assert len(unknown) >= 190
+    assert all(len(text) <= 200 for text in texts)
 
 
 def test_bench_removes_its_index_unless_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    bench.main(["--listings", "50", "--queries", "6", "--json", "--dir", str(tmp_path)])
+    bench.main(["--listings", "50", "--queries", "7", "--json", "--dir", str(tmp_path)])
     capsys.readouterr()
 
     assert list(tmp_path.iterdir()) == []
