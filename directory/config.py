@@ -9,13 +9,23 @@ from typing import Any
 
 from flask import Flask
 
+from directory.site_address import SiteAddressError, configure_site_address
+
 
 class ConfigError(RuntimeError):
     """Raised when the app cannot start with the configuration it was given."""
 
 
 #: Environment variables read at start-up, and the config keys they set.
-ENVIRONMENT_KEYS = ("DATABASE_URL", "SEARCH_INDEX_DIR", "SECRET_KEY", "DIRECTORY_ENV", "PROXY_COUNT")
+ENVIRONMENT_KEYS = (
+    "DATABASE_URL",
+    "SEARCH_INDEX_DIR",
+    "SECRET_KEY",
+    "DIRECTORY_ENV",
+    "PROXY_COUNT",
+    "PUBLIC_BASE_URL",
+    "TRUSTED_HOSTS",
+)
 
 
 def default_config(instance_path: str) -> dict[str, Any]:
@@ -30,6 +40,8 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         #: How many reverse proxies stand in front of the app (their X-Forwarded-For is trusted).
         "PROXY_COUNT": 0,
+        #: The site's address for absolute URLs (required in production; see directory.site_address).
+        "PUBLIC_BASE_URL": None,
     }
 
 
@@ -43,6 +55,10 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
         app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _local_secret_key(app)
+    try:
+        configure_site_address(app.config, production=app.config["DIRECTORY_ENV"] == "production")
+    except SiteAddressError as error:
+        raise ConfigError(str(error)) from None
 
 
 def _local_secret_key(app: Flask) -> str:

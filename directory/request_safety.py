@@ -6,6 +6,8 @@ health, and the API, staff and admin surfaces to come) is covered without doing 
 - **Body size**: a body over ``MAX_CONTENT_LENGTH`` is refused with 413 however it is framed. A
   chunked body (no ``Content-Length``) is read up to one byte past the limit, so the limit holds
   for it exactly as for a declared length, and a body is refused even where no view reads it.
+- **Host**: a request for a host outside ``TRUSTED_HOSTS`` is refused with 400 (see
+  :mod:`directory.site_address`), without echoing the host.
 - **Storable text**: NUL and lone surrogates cannot be stored by PostgreSQL (SQLite stores NUL but
   nothing useful is ever found with it). A path holding one names nothing (404); a query
   parameter, form field, uploaded file name or JSON string holding one is refused with 400 and a
@@ -21,7 +23,7 @@ from typing import Any
 
 from flask import Flask, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
-from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge, SecurityError
 from werkzeug.wsgi import get_content_length
 
 #: Characters no database here can store as text: NUL and UTF-16 surrogates without a partner.
@@ -47,8 +49,13 @@ def has_unstorable(text: str) -> bool:
 def init_app(app: Flask) -> None:
     """Buffer unsized bodies, and refuse oversized bodies and unstorable text before any other hook."""
     app.wsgi_app = BufferedBody(app.wsgi_app, lambda: app.config.get("MAX_CONTENT_LENGTH"))  # type: ignore[method-assign]
-    app.before_request_funcs.setdefault(None, [])[:0] = [refuse_oversized_body, refuse_unstorable_text]
+    app.before_request_funcs.setdefault(None, [])[:0] = [
+        refuse_untrusted_host,
+        refuse_oversized_body,
+        refuse_unstorable_text,
+    ]
     app.register_error_handler(UnstorableText, unstorable_text_page)
+    app.register_error_handler(SecurityError, untrusted_host_page)
 
 
 class BufferedBody:
@@ -86,6 +93,12 @@ def read_at_most(stream: Any, size: int) -> bytes:
         parts.append(part)
         remaining -= len(part)
     return b"".join(parts)
+
+
+def refuse_untrusted_host() -> None:
+    """Answer 400 before anything else for a Host outside ``TRUSTED_HOSTS`` (Flask notes it at routing)."""
+    if isinstance(request.routing_exception, SecurityError):
+        raise request.routing_exception
 
 
 def refuse_oversized_body() -> None:
@@ -160,3 +173,12 @@ def unstorable_text_page(error: UnstorableText) -> ResponseReturnValue:
         retry_url=request.path,
     )
     return page, 400
+
+
+def untrusted_host_page(_error: SecurityError) -> ResponseReturnValue:
+    """Answer a request for a host this site does not serve, without repeating the host it named."""
+    return (
+        "This site does not answer to the host name this request was sent to.\n",
+        400,
+        {"Content-Type": "text/plain; charset=utf-8"},
+    )
