@@ -16,12 +16,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Create and wire the app: configuration, database, blueprints and commands."""
     from flask import Flask
 
-    from directory import cli, database, extensions, health, public, request_safety, search
+    from directory import cli, database, extensions, health, public, request_safety, response_policy, search
     from directory.config import load_config
 
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, dict(config) if config else None)
     request_safety.init_app(app)
+    response_policy.init_app(app)
     database.init_app(app)
     search.init_app(app)
     extensions.init_app(app)

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask
 
+from directory.response_policy import TransportSettingError, configure_transport
 from directory.site_address import SiteAddressError, configure_site_address
 
 
@@ -25,6 +26,7 @@ ENVIRONMENT_KEYS = (
     "PROXY_COUNT",
     "PUBLIC_BASE_URL",
     "TRUSTED_HOSTS",
+    "SESSION_COOKIE_SECURE",
 )
 
 
@@ -42,6 +44,9 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "PROXY_COUNT": 0,
         #: The site's address for absolute URLs (required in production; see directory.site_address).
         "PUBLIC_BASE_URL": None,
+        #: Session cookie flags; Secure (and HSTS) in production (see directory.response_policy).
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": None,
     }
 
 
@@ -55,9 +60,11 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
         app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _local_secret_key(app)
+    production = app.config["DIRECTORY_ENV"] == "production"
     try:
-        configure_site_address(app.config, production=app.config["DIRECTORY_ENV"] == "production")
-    except SiteAddressError as error:
+        configure_site_address(app.config, production)
+        configure_transport(app.config, production)
+    except (SiteAddressError, TransportSettingError) as error:
         raise ConfigError(str(error)) from None
 
 

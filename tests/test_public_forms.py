@@ -169,7 +169,7 @@ def test_honeypot_is_labelled_hidden_and_out_of_the_tab_order(web, vocabulary):
 
 
 def test_form_pages_are_never_cached(web, vocabulary):
-    assert web.get(LIST_URL).headers["Cache-Control"] == "no-store"
+    assert web.get(LIST_URL).headers["Cache-Control"] == "private, no-store"
 
 
 # -- list your center: a valid listing ---------------------------------------------------------
