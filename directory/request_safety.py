@@ -163,8 +163,9 @@ def unstorable_text_page(error: UnstorableText) -> ResponseReturnValue:
         return jsonify(code=400, status="Bad Request", message=message), 400
     retry = "Retype what you were looking for" if request.method == "GET" else "Go back, retype it"
     message = (
-        f"{error.description[:-1]} (a NUL byte or broken Unicode, which copying and pasting can bring "
-        f"along). {saved} {retry} and try again."
+        f"The {error.where} holds a character that cannot be stored or searched, in {error.place} "
+        f"(a NUL byte or broken Unicode, which copying and pasting can bring along). {saved} "
+        f"{retry} and try again."
     )
     page = render_template(
         "request_refused.html",

@@ -86,14 +86,20 @@ def test_nul_in_a_path_is_not_found_never_a_server_error(web, path):
     assert "\x00" not in response.get_data(as_text=True)
 
 
-def test_nul_in_any_route_argument_is_not_found(site, web):
-    """Every route with a path argument, including routes added later, answers 404 for a NUL in it."""
+@pytest.mark.parametrize(
+    "escaped",
+    ["%00", "a%00b", "%ED%A0%80", "%FF%FE", "caf%C3", "%C0%80"],
+    ids=["nul", "nul inside", "encoded surrogate", "invalid utf-8", "cut utf-8", "overlong nul"],
+)
+def test_unreadable_text_in_any_route_argument_is_not_found(site, web, escaped):
+    """Every route with a path argument, including routes added later, answers 404, never 500."""
     checked = 0
     for rule in site.url_map.iter_rules():
         if not rule.arguments or rule.endpoint == "static":
             continue
         with site.test_request_context():
-            url = url_for(rule.endpoint, **{name: "a\x00b" for name in rule.arguments})
+            url = url_for(rule.endpoint, **{name: "PLACEHOLDER" for name in rule.arguments})
+        url = url.replace("PLACEHOLDER", escaped)
         for method in sorted((rule.methods or set()) & {"GET", "POST"}):
             assert web.open(url, method=method).status_code == 404, (method, url)
             checked += 1
