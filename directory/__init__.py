@@ -14,11 +14,24 @@ if TYPE_CHECKING:
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Create and wire the app: configuration, database, blueprints and commands."""
-    from directory import cli, database, errors, extensions, health, proxies, public, search
+    from directory import (
+        cli,
+        database,
+        errors,
+        extensions,
+        health,
+        proxies,
+        public,
+        request_safety,
+        response_policy,
+        search,
+    )
     from directory.config import load_config
 
     app = errors.DirectoryApp(__name__, instance_relative_config=True)
     load_config(app, dict(config) if config else None)
+    request_safety.init_app(app)
+    response_policy.init_app(app)
     database.init_app(app)
     search.init_app(app)
     extensions.init_app(app)

@@ -9,6 +9,9 @@ from typing import Any
 
 from flask import Flask
 
+from directory.response_policy import TransportSettingError, configure_transport
+from directory.site_address import SiteAddressError, configure_site_address
+
 
 class ConfigError(RuntimeError):
     """Raised when the app cannot start with the configuration it was given."""
@@ -23,6 +26,9 @@ ENVIRONMENT_KEYS = (
     "PROXY_COUNT",
     "TRUSTED_PROXIES",
     "RATELIMIT_STORAGE_URI",
+    "PUBLIC_BASE_URL",
+    "TRUSTED_HOSTS",
+    "SESSION_COOKIE_SECURE",
 )
 
 
@@ -42,6 +48,11 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "TRUSTED_PROXIES": "",
         #: Where rate-limit counters live; every instance of the site must share one (redis://...).
         "RATELIMIT_STORAGE_URI": "memory://",
+        #: The site's address for absolute URLs (required in production; see directory.site_address).
+        "PUBLIC_BASE_URL": None,
+        #: Session cookie flags; Secure (and HSTS) in production (see directory.response_policy).
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": None,
     }
 
 
@@ -55,6 +66,12 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
         app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _local_secret_key(app)
+    production = app.config["DIRECTORY_ENV"] == "production"
+    try:
+        configure_site_address(app.config, production)
+        configure_transport(app.config, production)
+    except (SiteAddressError, TransportSettingError) as error:
+        raise ConfigError(str(error)) from None
 
 
 def _local_secret_key(app: Flask) -> str:

@@ -41,6 +41,7 @@ def test_local_secret_key_is_generated_once_and_kept_private(tmp_path, monkeypat
 def test_production_requires_a_secret_key_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.setenv("DIRECTORY_ENV", "production")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://directory.example.org")
     with pytest.raises(ConfigError, match="SECRET_KEY must be set"):
         load_config(make_flask(tmp_path), None)
     assert not (tmp_path / "instance" / "secret_key").exists()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, url_for
+from flask import abort, render_template
 
 from directory.database import get_session
 from directory.public import bp
@@ -16,6 +16,7 @@ from directory.public.related import (
     published_articles,
     related_center_groups,
 )
+from directory.site_address import absolute_url_for
 
 
 @bp.get("/articles")
@@ -24,7 +25,7 @@ def articles() -> str:
     return render_template(
         "public/articles.html",
         articles=published_articles(get_session()),
-        canonical_url=url_for("public.articles", _external=True),
+        canonical_url=absolute_url_for("public.articles"),
     )
 
 
@@ -34,7 +35,7 @@ def article(slug: str) -> str:
     found = published_article(get_session(), slug)
     if found is None:
         abort(404)
-    url = url_for("public.article", slug=found.slug, _external=True)
+    url = absolute_url_for("public.article", slug=found.slug)
     return render_template(
         "public/article.html",
         article=found,

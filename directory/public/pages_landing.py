@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from directory.database import get_session
 from directory.public import bp
 from directory.public.related import landing
+from directory.site_address import absolute_url_for
 
 
 @bp.get("/therapies/<therapy>")
@@ -19,7 +20,7 @@ def landing_therapy(therapy: str) -> str:
     return render_template(
         "public/landing.html",
         page=page,
-        canonical_url=url_for("public.landing_therapy", therapy=page.term.code, _external=True),
+        canonical_url=absolute_url_for("public.landing_therapy", therapy=page.term.code),
     )
 
 
@@ -34,7 +35,5 @@ def landing_therapy_state(therapy: str, state: str) -> str | Response:
     return render_template(
         "public/landing.html",
         page=page,
-        canonical_url=url_for(
-            "public.landing_therapy_state", therapy=page.term.code, state=state, _external=True
-        ),
+        canonical_url=absolute_url_for("public.landing_therapy_state", therapy=page.term.code, state=state),
     )

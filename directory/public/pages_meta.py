@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import Response, render_template, url_for
+from flask import Response, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -13,6 +13,7 @@ from directory.database import get_session
 from directory.models import Center, ListingStatus
 from directory.public import bp
 from directory.public.related import landing_pages, published_articles
+from directory.site_address import absolute_url_for
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class SitemapEntry:
 @bp.get("/promises")
 def promises() -> str:
     """Explain the directory's promises: free listing, verification, advertisers, ranking, privacy."""
-    return render_template("public/promises.html", canonical_url=url_for("public.promises", _external=True))
+    return render_template("public/promises.html", canonical_url=absolute_url_for("public.promises"))
 
 
 @bp.get("/sitemap.xml")
@@ -45,7 +46,7 @@ def robots() -> Response:
         "Disallow: /search?",
         "Disallow: /staff/",
         "Disallow: /admin/",
-        f"Sitemap: {url_for('public.sitemap', _external=True)}",
+        f"Sitemap: {absolute_url_for('public.sitemap')}",
     ]
     return Response("\n".join(lines) + "\n", mimetype="text/plain")
 
@@ -53,12 +54,12 @@ def robots() -> Response:
 def sitemap_entries(session: Session) -> list[SitemapEntry]:
     """Return the home, search, promises and library pages, articles, centers and landing pages."""
     entries = [
-        SitemapEntry(url_for(endpoint, _external=True))
+        SitemapEntry(absolute_url_for(endpoint))
         for endpoint in ("public.home", "public.search", "public.promises", "public.articles")
     ]
     entries += [
         SitemapEntry(
-            url_for("public.article", slug=article.slug, _external=True),
+            absolute_url_for("public.article", slug=article.slug),
             article.updated_on or article.published_on,
         )
         for article in published_articles(session)
@@ -69,16 +70,14 @@ def sitemap_entries(session: Session) -> list[SitemapEntry]:
         .order_by(Center.slug)
     )
     entries += [
-        SitemapEntry(url_for("public.center", slug=slug, _external=True), updated.date() if updated else None)
+        SitemapEntry(absolute_url_for("public.center", slug=slug), updated.date() if updated else None)
         for slug, updated in centers
     ]
     for therapy, state in landing_pages(session):
         if state is None:
-            entries.append(SitemapEntry(url_for("public.landing_therapy", therapy=therapy, _external=True)))
+            entries.append(SitemapEntry(absolute_url_for("public.landing_therapy", therapy=therapy)))
         else:
             entries.append(
-                SitemapEntry(
-                    url_for("public.landing_therapy_state", therapy=therapy, state=state, _external=True)
-                )
+                SitemapEntry(absolute_url_for("public.landing_therapy_state", therapy=therapy, state=state))
             )
     return entries
