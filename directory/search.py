@@ -31,6 +31,7 @@ from search_index import (
     storage,
 )
 from search_index.analysis import analyzer
+from search_index.echo import shown_list
 from search_index.searching import DEFAULT_RADIUS_MILES
 
 DEFAULT_SYNONYMS_FILE = Path(__file__).resolve().parents[1] / "data" / "synonyms.json"
@@ -185,7 +186,7 @@ def _check_choices(name: str, values: tuple[str, ...], allowed: list[str]) -> No
     unknown = [value for value in values if value not in allowed]
     if unknown:
         raise SearchError(
-            f"Unknown {name} value(s): {', '.join(unknown)}. Choose from: {', '.join(allowed)}."
+            f"Unknown {name} value(s): {shown_list(unknown, quote=False)}. Choose from: {', '.join(allowed)}."
         )
 
 

@@ -25,7 +25,7 @@ from directory.database import get_session
 from directory.models import Center, ListingStatus
 from directory.public.pages_search import page_window
 from directory.public.search_args import SearchArgs, SearchArgsError, parse_search_args
-from directory.search import get_search_service
+from directory.search import CenterQuery, SearchError, Viewer, get_search_service, search_centers
 from tests.conftest import sample_site
 
 # -- fixtures and helpers ---------------------------------------------------------------------
@@ -218,6 +218,26 @@ def test_bad_input_keeps_what_was_typed(web):
     assert ("near", "84101") in inputs
     assert ("therapy", "tms") in inputs
     assert ("verified", "1") in inputs
+
+
+@pytest.mark.parametrize(("name", "limit"), [("q", 200), ("near", 100)])
+def test_a_64000_character_value_is_refused_without_being_echoed(web, name, limit):
+    status, body = get(web, f"/search?{name}=" + "k" * 64_000)
+    assert status == 400
+    assert "64,000 characters long" in page_text(body)
+    assert "k" * (limit + 1) not in body
+    kept = next(a["value"] for a in tags(body, "input") if a.get("name") == name)
+    assert kept == "k" * limit  # the box keeps a prefix the person can shorten
+    assert f"first {limit} characters" in page_text(body)
+    assert len(body) < 20_000
+
+
+def test_search_centers_refuses_an_unknown_sort_naming_the_sorts(site):
+    with site.app_context(), pytest.raises(SearchError) as error:
+        search_centers(CenterQuery(text="ketamine", sort="shuffle"), Viewer.STAFF)
+    assert str(error.value) == (
+        "There is no sort order 'shuffle'. Choose from: relevance, distance, name, verified."
+    )
 
 
 def test_several_problems_are_named_together(web):

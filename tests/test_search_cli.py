@@ -75,6 +75,19 @@ def test_bad_input_exits_2_with_one_line(app, vocabulary, runner, args, message)
     assert len(result.output.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize(
+    "args",
+    [["x" * 64_000], ["--status", "x" * 64_000], ["--therapy", "x" * 64_000], ["--near", "x" * 64_000]],
+    ids=["text", "status", "therapy", "near"],
+)
+def test_a_64000_character_value_is_refused_without_being_echoed(app, vocabulary, runner, args):
+    get_search_service(app).rebuild()
+    result = runner.invoke(args=["search", *args, "--json"])
+    assert result.exit_code == 2
+    assert len(result.output) < 300
+    assert "x" * 61 not in result.output  # at most a short prefix, marked as cut
+
+
 def test_every_vocabulary_scheme_has_an_option(sample, runner):
     result = runner.invoke(args=["search", "--help"])
     for scheme in sample.vocabulary["schemes"]:

@@ -142,8 +142,10 @@ def expected_facets(request: SearchRequest, text_ids: set[str] | None) -> dict[s
             )
         ]
         if scheme == "state":
-            states = sorted({doc["state"] for doc in DOCS if doc["state"]})
-            facets[scheme] = [FacetCount(s, s, sum(doc["state"] == s for doc in within)) for s in states]
+            selected = {code.upper() for code in request.filters.get("state", ())}
+            states = sorted({doc["state"] for doc in DOCS if doc["state"]} | selected)
+            counts = [FacetCount(s, s, sum(doc["state"] == s for doc in within)) for s in states]
+            facets[scheme] = [f for f in counts if f.count or f.code in selected]
         else:
             terms = next(s["terms"] for s in TAXONOMY["schemes"] if s["code"] == scheme)
             facets[scheme] = [
@@ -428,7 +430,27 @@ def test_facet_of_a_filtered_scheme_ignores_its_own_filter(index):
     assert therapy["esketamine"] == 2
     assert therapy["ketamine-assisted-therapy"] == 5  # c01, c10, c14, c18, c29: not only esketamine ones
     state = {f.code: f.count for f in result.facets["state"]}
-    assert state == {"CO": 0, "OR": 1, "TX": 0, "UT": 1, "WA": 0}
+    assert state == {"OR": 1, "UT": 1}  # states without results are not listed
+
+
+def test_state_facet_drops_a_state_whose_listings_were_all_deleted(tmp_path):
+    built = built_index(tmp_path / "index")
+    try:
+        texas = sorted(doc["id"] for doc in DOCS if doc["state"] == "TX")
+        assert texas and "TX" in {f.code for f in search(built).facets["state"]}
+        built.apply([], texas, SyncState(schema_version=0, applied_through=1))  # no merge: still on disk
+        states = {f.code: f.count for f in search(built, statuses=ALL_STATUSES).facets["state"]}
+        assert "TX" not in states
+        assert all(count > 0 for count in states.values())
+    finally:
+        built.close()
+
+
+def test_state_facet_keeps_a_selected_state_without_results_so_it_can_be_removed(index):
+    result = search(index, "lakeside", filters={"state": ("WA",)})
+    assert result.total == 0
+    states = {f.code: f.count for f in result.facets["state"]}
+    assert states == {"TX": 3, "WA": 0}  # the lakeside listings are all in Texas
 
 
 def test_parent_facet_counts_its_children(index):
@@ -893,6 +915,32 @@ def test_hostile_query_never_reaches_whoosh_syntax(index):
     assert ids(search(index, "tags:status:draft")) == []
     assert ids(search(index, "keta*")) == []
     assert "c09" not in ids(search(index, "ketamine OR draft"))
+
+
+@pytest.mark.parametrize("sort", ["shuffle", "RELEVANCE", "nearest", 5, "x" * 64_000])
+def test_unknown_sort_raises_a_search_error_listing_the_sorts(index, sort):
+    with pytest.raises(SearchError) as error:
+        search(index, "ketamine", sort=sort)
+    message = str(error.value)
+    assert "relevance, distance, name, verified" in message
+    assert len(message) < 200  # a 64,000-character value is not echoed back
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"x" * 64_000: ("tms",)},
+        {"therapy": ("x" * 64_000,)},
+        {"therapy": tuple(f"x{i}" for i in range(5000))},
+    ],
+    ids=["scheme", "code", "many-codes"],
+)
+def test_unknown_filter_values_are_echoed_short(index, filters):
+    with pytest.raises(SearchError) as error:
+        search(index, filters=filters)
+    message = str(error.value)
+    assert len(message) < 300
+    assert "…" in message or "and 4,997 more" in message
 
 
 @pytest.mark.parametrize("length", [MAX_QUERY_LENGTH + 1, 1000, 5000])
