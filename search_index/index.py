@@ -200,6 +200,7 @@ class SearchIndex:
             facets=outcome.facets,
             suggestion=suggestion,
             highlight_terms=query.highlight_terms(),
+            named_terms=query.named_terms(),
         )
 
     def _suggest(self, view: _View, request: SearchRequest, query: ParsedQuery, total: int) -> str | None:

@@ -91,7 +91,7 @@ def run_search(
         base &= bitsets.from_flags(np.nan_to_num(distances, nan=np.inf) <= radius)
     scores = None
     if not query.is_empty:
-        text_bits, scores = _text_matches(snapshot, query)
+        text_bits, scores = _text_matches(snapshot, vocabulary, query)
         base &= text_bits
     scheme_bits = {
         scheme: _scheme_bits(snapshot, vocabulary, scheme, codes)
@@ -162,8 +162,12 @@ def _city_filter_tag(value: str) -> str:
     return f"city:{value.lower()}"
 
 
-def _text_matches(snapshot: Snapshot, query: ParsedQuery) -> tuple[int, np.ndarray]:
-    """Return the documents matching every required clause, and every document's text score."""
+def _text_matches(snapshot: Snapshot, vocabulary: Vocabulary, query: ParsedQuery) -> tuple[int, np.ndarray]:
+    """Return the documents matching every required clause, and every document's text score.
+
+    A clause matches its phrases in the text fields, and the listings carrying a term it names
+    or a term below one (a parent matches its children, as in filters).
+    """
     scores = np.zeros(snapshot.size)
     required_bits: int | None = None
     any_bits = 0
@@ -178,8 +182,13 @@ def _text_matches(snapshot: Snapshot, query: ParsedQuery) -> tuple[int, np.ndarr
                 if found.docnums.size:
                     scores[found.docnums] += found.scores * boost
                     clause_bits |= found.bits
-        for scheme, code in clause.terms:
-            found = snapshot.tag_matches(f"{scheme}:{code}")
+        tags = dict.fromkeys(
+            f"{scheme}:{below}"
+            for scheme, code in clause.terms
+            for below in vocabulary.with_descendants(scheme, code)
+        )
+        for tag in tags:
+            found = snapshot.tag_matches(tag)
             if found.docnums.size:
                 scores[found.docnums] += found.scores * TAG_BOOST
                 clause_bits |= found.bits

@@ -499,6 +499,77 @@ def test_ptsd_and_post_traumatic_stress_find_each_other(index):
     assert by_acronym == by_words == {"c10", "c11", "c14", "c20", "c21"}
 
 
+# --- words that name taxonomy terms -----------------------------------------------------------------
+
+
+def test_a_word_naming_a_parent_term_finds_listings_of_its_children(index):
+    found = set(ids(search(index, "psychedelic")))
+    assert "psychedelic" not in (BY_ID["c06"]["name"] + BY_ID["c06"]["description"]).lower()
+    assert {"c06", "c19"} <= found  # tagged psilocybin only: a child of psychedelic-assisted therapy
+    assert {"c10", "c11"} <= found
+
+
+def test_psychedelic_also_finds_ketamine_assisted_therapy(index):
+    result = search(index, "psychedelic")
+    found = ids(result)
+    ketamine_only = {"c01", "c14", "c18", "c29"}  # published, ketamine and no psychedelic term
+    assert ketamine_only <= set(found)
+    psychedelic_family = {"c06", "c10", "c11", "c19"}
+    assert max(found.index(i) for i in psychedelic_family) < min(found.index(i) for i in ketamine_only)
+    assert ("therapy", "ketamine-assisted-therapy") in result.named_terms
+    assert set(ids(search(index, "ketamine"))).isdisjoint({"c06", "c11", "c19"})  # never the other way
+
+
+@pytest.mark.parametrize(
+    ("text", "listing"),
+    [("vietnamese", "c18"), ("medicare", "c02"), ("outpatient mental health facility", "c02")],
+)
+def test_a_term_label_finds_listings_with_the_term_in_schemes_that_are_not_text(index, text, listing):
+    assert text not in (BY_ID[listing]["name"] + BY_ID[listing]["description"]).lower()
+    assert listing in ids(search(index, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        (
+            "psychedelic",
+            {("therapy", "psychedelic-assisted-therapy"), ("therapy", "ketamine-assisted-therapy")},
+        ),
+        ("Psilocybin-assisted therapy", {("therapy", "psilocybin-assisted-therapy")}),
+        ("psilocybin-assisted-therapy", {("therapy", "psilocybin-assisted-therapy")}),
+        ("depression near Denver", {("condition", "depression")}),
+        ("vietnamese", {("language", "vietnamese")}),
+        ('"psychedelic"', set()),
+        ("lakeside", set()),
+    ],
+)
+def test_the_result_names_the_terms_the_words_name(index, text, named):
+    assert set(search(index, text).named_terms) == named
+
+
+def test_a_quoted_word_is_matched_as_typed_not_as_a_term(index):
+    assert set(ids(search(index, '"psychedelic"'))) == {"c10", "c11"}
+
+
+def test_term_words_score_like_a_fresh_build_after_updates(tmp_path):
+    updated = built_index(tmp_path / "updated")
+    try:
+        moved = dict(BY_ID["c03"], terms={"therapy": ["mdma-assisted-therapy"]})
+        updated.apply([moved], ["c24"], SyncState(schema_version=0))
+        docs = [moved if doc["id"] == "c03" else doc for doc in DOCS if doc["id"] != "c24"]
+        fresh = built_index(tmp_path / "fresh", docs)
+        try:
+            for text in ("psychedelic", "depression", "vietnamese"):
+                assert [(h.id, h.score) for h in search(updated, text).hits] == [
+                    (h.id, h.score) for h in search(fresh, text).hits
+                ], text
+        finally:
+            fresh.close()
+    finally:
+        updated.close()
+
+
 @pytest.mark.parametrize(
     ("typo", "fixed"), [("depresion", "depression"), ("ketamne", "ketamine"), ("spravto", "spravato")]
 )
