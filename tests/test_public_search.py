@@ -437,6 +437,41 @@ def _facet_counts(body: str) -> dict[tuple[str, str], int]:
     return {(name, value): int(count) for name, value, count in found}
 
 
+def offer_count(body: str, label: str) -> int:
+    """Return the count announced beside a "Show only" offer."""
+    match = re.search(rf"Show only: {re.escape(label)}</a>\s*<span[^>]*>\(([\d,]+) centers?\)", body)
+    assert match, f"no offer for {label}"
+    return int(match[1].replace(",", ""))
+
+
+def test_text_naming_a_term_offers_that_filter_as_a_plain_link(web):
+    status, body = get(web, "/search?q=psilocybin")
+    assert status == 200
+    href = link_to(body, "Show only: Psilocybin-assisted therapy")
+    assert params(href) == [("q", "psilocybin"), ("therapy", "psilocybin-assisted-therapy")]
+    announced = offer_count(body, "Psilocybin-assisted therapy")
+    assert 0 < announced <= result_count(body)
+    status, narrowed = get(web, href)
+    assert status == 200
+    assert result_count(narrowed) == announced
+    assert "Show only: Psilocybin-assisted therapy" not in page_text(narrowed)  # already applied
+    assert re.search(r'<nav class="term-offers" aria-label="[^"]+">', body)
+
+
+def test_show_only_replaces_the_selection_of_its_own_scheme_and_keeps_the_rest(web):
+    status, body = get(web, "/search?q=psychedelic&therapy=tms&verified=1")
+    assert status == 200
+    href = link_to(body, "Show only: Ketamine-assisted therapy")
+    assert params(href) == [("q", "psychedelic"), ("therapy", "ketamine-assisted-therapy"), ("verified", "1")]
+    assert result_count(get(web, href)[1]) == offer_count(body, "Ketamine-assisted therapy")
+
+
+def test_no_show_only_offer_when_no_word_names_a_term(web):
+    status, body = get(web, "/search?q=wellness")
+    assert status == 200
+    assert "Show only:" not in page_text(body)
+
+
 def test_empty_results_suggest_a_spelling(web):
     status, body = get(web, "/search?q=ketamne+spravvato")
     assert status == 200

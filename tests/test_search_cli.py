@@ -35,6 +35,21 @@ def test_json_document_has_the_api_shape(indexed, runner):
     assert set(therapy["esketamine"]) == {"code", "label", "count"}
 
 
+def test_json_document_names_the_terms_the_words_name(indexed, runner):
+    result = runner.invoke(args=["search", "psychedelic", "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["total"] > 0
+    assert document["named_terms"] == [
+        {"scheme": "therapy", "code": "ketamine-assisted-therapy", "label": "Ketamine-assisted therapy"},
+        {
+            "scheme": "therapy",
+            "code": "psychedelic-assisted-therapy",
+            "label": "Psychedelic-assisted therapy",
+        },
+    ]
+
+
 def test_filters_repeat_and_or_within_a_scheme(indexed, runner):
     def total(*args):
         result = runner.invoke(args=["search", *args, "--json"])
