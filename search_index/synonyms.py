@@ -54,7 +54,8 @@ class SynonymTable:
     """Looks up the longest known phrase at each position of an analysed query."""
 
     def __init__(self, groups: Iterable[SynonymGroup]) -> None:
-        self._by_phrase: dict[Tokens, tuple[set[Tokens], set[tuple[str, str]]]] = {}
+        #: Phrase → (every phrase it matches, the terms it names in the order the groups list them).
+        self._by_phrase: dict[Tokens, tuple[set[Tokens], dict[tuple[str, str], None]]] = {}
         self._words: set[str] = set()
         for group in groups:
             self._words.update(
@@ -62,9 +63,9 @@ class SynonymTable:
             )
             phrases = {tokens for phrase in group.phrases if (tokens := tuple(analyze(phrase)))}
             for tokens in phrases:
-                known_phrases, known_terms = self._by_phrase.setdefault(tokens, (set(), set()))
+                known_phrases, known_terms = self._by_phrase.setdefault(tokens, (set(), {}))
                 known_phrases.update(phrases)
-                known_terms.update(group.terms)
+                known_terms.update(dict.fromkeys(group.terms))
         self.longest = max((len(tokens) for tokens in self._by_phrase), default=0)
 
     def vocabulary(self) -> set[str]:
@@ -77,5 +78,5 @@ class SynonymTable:
             found = self._by_phrase.get(tokens[start : start + length])
             if found:
                 phrases, terms = found
-                return length, Expansion(tuple(sorted(phrases)), tuple(sorted(terms)))
+                return length, Expansion(tuple(sorted(phrases)), tuple(terms))
         return None
