@@ -466,6 +466,16 @@ def test_show_only_replaces_the_selection_of_its_own_scheme_and_keeps_the_rest(w
     assert result_count(get(web, href)[1]) == offer_count(body, "Ketamine-assisted therapy")
 
 
+def test_a_named_term_no_result_carries_is_said_plainly(web):
+    status, body = get(web, "/search?q=psychedelic&state=TX")
+    assert status == 200 and result_count(body) > 0
+    text = page_text(body)
+    assert "None of these centers lists Psychedelic-assisted therapy." in text
+    assert "Show only: Psychedelic-assisted therapy" not in text
+    assert offer_count(body, "Ketamine-assisted therapy") > 0
+    assert "None of these centers lists" not in page_text(get(web, "/search?q=psychedelic")[1])
+
+
 def test_no_show_only_offer_when_no_word_names_a_term(web):
     status, body = get(web, "/search?q=wellness")
     assert status == 200

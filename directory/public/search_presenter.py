@@ -107,6 +107,8 @@ class SearchPage:
     last_page: int = 1
     suggestion: Link | None = None
     show_only: list[TermOffer] = field(default_factory=list)
+    #: Labels of terms the text names that no result carries ("None of these centers lists …").
+    absent_terms: list[str] = field(default_factory=list)
     wider: Link | None = None
     narrowest: Link | None = None
     clear_filters: str | None = None
@@ -162,6 +164,10 @@ def results_page(args: SearchArgs, response: SearchResponse, vocabulary: Vocabul
     if response.suggestion:
         page.suggestion = Link(response.suggestion, search_url(args.replace(text=response.suggestion)))
     page.show_only = _show_only(args, response, vocabulary)
+    if response.total:
+        page.absent_terms = [
+            term["label"] for term in response.named_terms if not _term_count(response, term)
+        ]
     if response.total == 0:
         page.wider = _wider_area(args, response)
         page.narrowest = _narrowest_filter(args, response, labels)
@@ -230,12 +236,18 @@ def _show_only(args: SearchArgs, response: SearchResponse, vocabulary: Vocabular
         scheme, code = term["scheme"], term["code"]
         if tuple(args.filters.get(scheme, ())) == (code,):
             continue
-        count = next((f["count"] for f in response.facets.get(scheme, ()) if f["code"] == code), 0)
+        count = _term_count(response, term)
         if count:
             chosen = {**args.filters, scheme: (code,)}
             filters = {name: chosen[name] for name in order if chosen.get(name)}
             offers.append(TermOffer(term["label"], search_url(args.replace(filters=filters)), count))
     return offers
+
+
+def _term_count(response: SearchResponse, term: dict[str, str]) -> int:
+    """Return a term's facet count: the results under every other filter that carry it."""
+    facet = response.facets.get(term["scheme"], ())
+    return next((item["count"] for item in facet if item["code"] == term["code"]), 0)
 
 
 def _sort_links(args: SearchArgs, response: SearchResponse) -> list[Link]:
