@@ -502,6 +502,12 @@ def test_ptsd_and_post_traumatic_stress_find_each_other(index):
 # --- words that name taxonomy terms -----------------------------------------------------------------
 
 
+def test_every_term_synonyms_json_names_is_in_the_vocabulary():
+    vocabulary = Vocabulary.from_json(TAXONOMY)
+    named = [term for group in groups_from_json(SYNONYMS) for term in group.terms]
+    assert named and all(vocabulary.term(scheme, code) for scheme, code in named), named
+
+
 def test_a_word_naming_a_parent_term_finds_listings_of_its_children(index):
     found = set(ids(search(index, "psychedelic")))
     assert "psychedelic" not in (BY_ID["c06"]["name"] + BY_ID["c06"]["description"]).lower()
