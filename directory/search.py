@@ -31,6 +31,7 @@ from search_index import (
     storage,
 )
 from search_index.analysis import analyzer
+from search_index.echo import shown_list
 from search_index.searching import DEFAULT_RADIUS_MILES
 
 DEFAULT_SYNONYMS_FILE = Path(__file__).resolve().parents[1] / "data" / "synonyms.json"
@@ -76,6 +77,8 @@ class SearchResponse:
     facets: dict[str, list[dict[str, Any]]]
     suggestion: str | None
     location: dict[str, Any] | None
+    #: Taxonomy terms the text names ({"scheme", "code", "label"}), in the order typed.
+    named_terms: list[dict[str, str]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         """Return the API document."""
@@ -88,6 +91,7 @@ class SearchResponse:
             "facets": self.facets,
             "suggestion": self.suggestion,
             "location": self.location,
+            "named_terms": self.named_terms,
         }
 
 
@@ -133,7 +137,17 @@ def search_centers(query: CenterQuery, viewer: Viewer) -> SearchResponse:
         facets=facets,
         suggestion=result.suggestion,
         location=location,
+        named_terms=_named_terms(service.index.vocabulary, result.named_terms),
     )
+
+
+def _named_terms(vocabulary: Vocabulary, named: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
+    """Return the terms the text names, with their labels (terms no longer in the vocabulary left out)."""
+    return [
+        {"scheme": term.scheme, "code": term.code, "label": term.label}
+        for scheme, code in named
+        if (term := vocabulary.term(scheme, code)) is not None
+    ]
 
 
 def _to_request(query: CenterQuery, viewer: Viewer) -> tuple[SearchRequest, Any]:
@@ -185,7 +199,7 @@ def _check_choices(name: str, values: tuple[str, ...], allowed: list[str]) -> No
     unknown = [value for value in values if value not in allowed]
     if unknown:
         raise SearchError(
-            f"Unknown {name} value(s): {', '.join(unknown)}. Choose from: {', '.join(allowed)}."
+            f"Unknown {name} value(s): {shown_list(unknown, quote=False)}. Choose from: {', '.join(allowed)}."
         )
 
 

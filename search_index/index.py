@@ -202,6 +202,7 @@ class SearchIndex:
             facets=outcome.facets,
             suggestion=suggestion,
             highlight_terms=query.highlight_terms(),
+            named_terms=query.named_terms(),
         )
 
     def _respelling(self, view: _View, query: ParsedQuery) -> Respelling | None:

@@ -54,6 +54,7 @@ class Clause:
     """One part of a query that must match: any of its phrases in the text, or any of its terms."""
 
     phrases: tuple[Tokens, ...]
+    #: Taxonomy terms the words name: listings carrying one (or a term below it) match.
     terms: tuple[tuple[str, str], ...] = ()
     #: Typed inside quotes: matched as a phrase, never expanded by synonyms.
     quoted: bool = False
@@ -78,6 +79,10 @@ class ParsedQuery:
     def required(self) -> tuple[Clause, ...]:
         """The clauses every result must match; if all are optional, any one of them must match."""
         return tuple(c for c in self.clauses if not c.optional)
+
+    def named_terms(self) -> tuple[tuple[str, str], ...]:
+        """Return the taxonomy terms the query's words name, as (scheme, code), in typed order."""
+        return tuple(dict.fromkeys(term for clause in self.clauses for term in clause.terms))
 
     def highlight_terms(self) -> frozenset[str]:
         """Return every analysed word the query can match, for highlighting."""

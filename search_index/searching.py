@@ -8,12 +8,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from search_index import bitsets
+from search_index.echo import shown, shown_list
 from search_index.geo import distances_miles
 from search_index.query import ParsedQuery
 from search_index.schema import LABELS_FIELD, TAG_BOOST, TEXT_FIELDS, city_tag
 from search_index.snapshot import Snapshot
 from search_index.types import (
     PLACE_FILTERS,
+    SORT_ORDERS,
     FacetCount,
     Hit,
     SearchError,
@@ -60,17 +62,21 @@ def validate_request(request: SearchRequest, vocabulary: Vocabulary) -> None:
         raise SearchError(
             f"The distance must be between {MIN_RADIUS_MILES:g} and {MAX_RADIUS_MILES:g} miles."
         )
+    if request.sort is not None and request.sort not in SORT_ORDERS:
+        raise SearchError(
+            f"There is no sort order {shown(request.sort)}. Choose from: {', '.join(SORT_ORDERS)}."
+        )
     if request.sort == "distance" and request.near is None:
         raise SearchError("Sorting by distance needs a location.")
     for scheme, codes in request.filters.items():
         if scheme in PLACE_FILTERS:
             continue
         if scheme not in vocabulary.schemes:
-            raise SearchError(f"There is no filter called '{scheme}'.")
+            raise SearchError(f"There is no filter called {shown(scheme)}.")
         unknown = [code for code in codes if vocabulary.term(scheme, code) is None]
         if unknown:
             label = vocabulary.scheme_labels.get(scheme, scheme)
-            raise SearchError(f"Unknown {label.lower()} value(s): {', '.join(unknown)}.")
+            raise SearchError(f"Unknown {label.lower()} value(s): {shown_list(unknown, quote=False)}.")
 
 
 def run_search(
@@ -85,7 +91,7 @@ def run_search(
         base &= bitsets.from_flags(np.nan_to_num(distances, nan=np.inf) <= radius)
     scores = None
     if not query.is_empty:
-        text_bits, scores = _text_matches(snapshot, query)
+        text_bits, scores = _text_matches(snapshot, vocabulary, query)
         base &= text_bits
     scheme_bits = {
         scheme: _scheme_bits(snapshot, vocabulary, scheme, codes)
@@ -95,7 +101,8 @@ def run_search(
     final = base
     for bits in scheme_bits.values():
         final &= bits
-    facets = _facets(snapshot, vocabulary, base, scheme_bits)
+    selected_states = tuple(code.upper() for code in request.filters.get("state", ()))
+    facets = _facets(snapshot, vocabulary, base, scheme_bits, selected_states)
     sort = request.sort or _default_sort(request, query)
     docnums = bitsets.to_ids(final, snapshot.size)
     ordered = _order(snapshot, docnums, sort, scores, distances, request.page * request.per_page)
@@ -155,8 +162,12 @@ def _city_filter_tag(value: str) -> str:
     return f"city:{value.lower()}"
 
 
-def _text_matches(snapshot: Snapshot, query: ParsedQuery) -> tuple[int, np.ndarray]:
-    """Return the documents matching every required clause, and every document's text score."""
+def _text_matches(snapshot: Snapshot, vocabulary: Vocabulary, query: ParsedQuery) -> tuple[int, np.ndarray]:
+    """Return the documents matching every required clause, and every document's text score.
+
+    A clause matches its phrases in the text fields, and the listings carrying a term it names
+    or a term below one (a parent matches its children, as in filters).
+    """
     scores = np.zeros(snapshot.size)
     required_bits: int | None = None
     any_bits = 0
@@ -171,8 +182,13 @@ def _text_matches(snapshot: Snapshot, query: ParsedQuery) -> tuple[int, np.ndarr
                 if found.docnums.size:
                     scores[found.docnums] += found.scores * boost
                     clause_bits |= found.bits
-        for scheme, code in clause.terms:
-            found = snapshot.tag_matches(f"{scheme}:{code}")
+        tags = dict.fromkeys(
+            f"{scheme}:{below}"
+            for scheme, code in clause.terms
+            for below in vocabulary.with_descendants(scheme, code)
+        )
+        for tag in tags:
+            found = snapshot.tag_matches(tag)
             if found.docnums.size:
                 scores[found.docnums] += found.scores * TAG_BOOST
                 clause_bits |= found.bits
@@ -183,7 +199,11 @@ def _text_matches(snapshot: Snapshot, query: ParsedQuery) -> tuple[int, np.ndarr
 
 
 def _facets(
-    snapshot: Snapshot, vocabulary: Vocabulary, base: int, scheme_bits: Mapping[str, int]
+    snapshot: Snapshot,
+    vocabulary: Vocabulary,
+    base: int,
+    scheme_bits: Mapping[str, int],
+    selected_states: tuple[str, ...],
 ) -> dict[str, list[FacetCount]]:
     """Count each scheme's values over the results filtered by every *other* scheme."""
     facets: dict[str, list[FacetCount]] = {}
@@ -193,10 +213,7 @@ def _facets(
             if other != scheme:
                 within &= bits
         if scheme == "state":
-            counts = [
-                FacetCount(code, code, (within & snapshot.tag(f"state:{code}")).bit_count())
-                for code in snapshot.states
-            ]
+            counts = _state_counts(snapshot, within, selected_states)
         else:
             counts = [
                 FacetCount(
@@ -208,6 +225,16 @@ def _facets(
             ]
         facets[scheme] = counts
     return facets
+
+
+def _state_counts(snapshot: Snapshot, within: int, selected: tuple[str, ...]) -> list[FacetCount]:
+    """Count the states with results; a selected state stays listed (with 0) so it can be removed."""
+    counts = []
+    for code in sorted({*snapshot.states, *selected}):
+        count = (within & snapshot.tag(f"state:{code}")).bit_count()
+        if count or code in selected:
+            counts.append(FacetCount(code, code, count))
+    return counts
 
 
 def _order(

@@ -134,8 +134,13 @@ class Snapshot:
         ]
         self.name_rank = np.empty(self.size, dtype=np.int64)
         self.name_rank[np.argsort(names, kind="stable")] = np.arange(self.size)
-        #: State codes that have listings, for the state facet (computed once, not per search).
-        self.states = sorted(tag.removeprefix("state:") for tag in self.tags if tag.startswith("state:"))
+        #: State codes that have live listings, for the state facet (computed once, not per search).
+        #: Tags come from every document on disk, deleted ones too until a merge: keep live ones.
+        self.states = sorted(
+            tag.removeprefix("state:")
+            for tag, bits in self.tags.items()
+            if tag.startswith("state:") and bits & self.alive
+        )
         self.is_verified = np.zeros(self.size, dtype=bool)
         self.is_verified[bitsets.to_ids(self.tag("verification:verified"), self.size)] = True
         self._parts = parts

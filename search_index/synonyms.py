@@ -14,17 +14,31 @@ Tokens = tuple[str, ...]
 
 
 def groups_from_json(data: Mapping[str, Any]) -> list[SynonymGroup]:
-    """Read the groups of ``data/synonyms.json``."""
-    return [SynonymGroup(phrases=tuple(group)) for group in data["groups"]]
+    """Read the groups of ``data/synonyms.json``: lists of phrases, or phrases naming terms.
+
+    A group is either a list of equivalent phrases, or ``{"phrases": [...], "terms":
+    ["scheme:code", ...]}``: phrases that also name those taxonomy terms (one way: a term's own
+    words do not lead back to the group's phrases).
+    """
+    groups = []
+    for group in data["groups"]:
+        if isinstance(group, Mapping):
+            terms = tuple((scheme, code) for scheme, _, code in (t.partition(":") for t in group["terms"]))
+            groups.append(SynonymGroup(phrases=tuple(group["phrases"]), terms=terms))
+        else:
+            groups.append(SynonymGroup(phrases=tuple(group)))
+    return groups
 
 
 def groups_from_vocabulary(vocabulary: Vocabulary) -> list[SynonymGroup]:
-    """Make one group per taxonomy term that has aliases: its label words, its aliases, and the term."""
+    """Make one group per taxonomy term: its label, its code as words and its aliases name it."""
     return [
-        SynonymGroup(phrases=(*term.aliases, term.code.replace("-", " ")), term=(term.scheme, term.code))
+        SynonymGroup(
+            phrases=(term.label, term.code.replace("-", " "), *term.aliases),
+            terms=((term.scheme, term.code),),
+        )
         for terms in vocabulary.schemes.values()
         for term in terms
-        if term.aliases
     ]
 
 
@@ -40,7 +54,8 @@ class SynonymTable:
     """Looks up the longest known phrase at each position of an analysed query."""
 
     def __init__(self, groups: Iterable[SynonymGroup]) -> None:
-        self._by_phrase: dict[Tokens, tuple[set[Tokens], set[tuple[str, str]]]] = {}
+        #: Phrase → (every phrase it matches, the terms it names in the order the groups list them).
+        self._by_phrase: dict[Tokens, tuple[set[Tokens], dict[tuple[str, str], None]]] = {}
         self._words: set[str] = set()
         for group in groups:
             self._words.update(
@@ -48,10 +63,9 @@ class SynonymTable:
             )
             phrases = {tokens for phrase in group.phrases if (tokens := tuple(analyze(phrase)))}
             for tokens in phrases:
-                known_phrases, known_terms = self._by_phrase.setdefault(tokens, (set(), set()))
+                known_phrases, known_terms = self._by_phrase.setdefault(tokens, (set(), {}))
                 known_phrases.update(phrases)
-                if group.term:
-                    known_terms.add(group.term)
+                known_terms.update(dict.fromkeys(group.terms))
         self.longest = max((len(tokens) for tokens in self._by_phrase), default=0)
 
     def vocabulary(self) -> set[str]:
@@ -64,5 +78,5 @@ class SynonymTable:
             found = self._by_phrase.get(tokens[start : start + length])
             if found:
                 phrases, terms = found
-                return length, Expansion(tuple(sorted(phrases)), tuple(sorted(terms)))
+                return length, Expansion(tuple(sorted(phrases)), tuple(terms))
         return None

@@ -81,10 +81,14 @@ class Vocabulary:
 
 @dataclass(frozen=True)
 class SynonymGroup:
-    """Words and phrases people use for the same thing, optionally tied to a taxonomy term."""
+    """Words and phrases people use for the same thing, optionally naming taxonomy terms.
+
+    A query phrase of the group matches the group's other phrases and the listings carrying
+    any of ``terms`` (or a term below one of them).
+    """
 
     phrases: tuple[str, ...]
-    term: tuple[str, str] | None = None  # (scheme, code)
+    terms: tuple[tuple[str, str], ...] = ()  # (scheme, code) pairs
 
 
 @dataclass(frozen=True)
@@ -136,3 +140,5 @@ class SearchResult:
     suggestion: str | None
     #: Analysed words of the query, for highlighting the matched text.
     highlight_terms: frozenset[str]
+    #: Taxonomy terms the query's words name, as (scheme, code), in the order they were typed.
+    named_terms: tuple[tuple[str, str], ...] = ()

@@ -25,7 +25,7 @@ from directory.database import get_session
 from directory.models import Center, ListingStatus
 from directory.public.pages_search import page_window
 from directory.public.search_args import SearchArgs, SearchArgsError, parse_search_args
-from directory.search import get_search_service
+from directory.search import CenterQuery, SearchError, Viewer, get_search_service, search_centers
 from tests.conftest import sample_site
 
 # -- fixtures and helpers ---------------------------------------------------------------------
@@ -219,6 +219,26 @@ def test_bad_input_keeps_what_was_typed(web):
     assert ("near", "84101") in inputs
     assert ("therapy", "tms") in inputs
     assert ("verified", "1") in inputs
+
+
+@pytest.mark.parametrize(("name", "limit"), [("q", 200), ("near", 100)])
+def test_a_64000_character_value_is_refused_without_being_echoed(web, name, limit):
+    status, body = get(web, f"/search?{name}=" + "k" * 64_000)
+    assert status == 400
+    assert "64,000 characters long" in page_text(body)
+    assert "k" * (limit + 1) not in body
+    kept = next(a["value"] for a in tags(body, "input") if a.get("name") == name)
+    assert kept == "k" * limit  # the box keeps a prefix the person can shorten
+    assert f"first {limit} characters" in page_text(body)
+    assert len(body) < 20_000
+
+
+def test_search_centers_refuses_an_unknown_sort_naming_the_sorts(site):
+    with site.app_context(), pytest.raises(SearchError) as error:
+        search_centers(CenterQuery(text="ketamine", sort="shuffle"), Viewer.STAFF)
+    assert str(error.value) == (
+        "There is no sort order 'shuffle'. Choose from: relevance, distance, name, verified."
+    )
 
 
 def test_several_problems_are_named_together(web):
@@ -416,6 +436,51 @@ def _facet_counts(body: str) -> dict[tuple[str, str], int]:
         r'name="([a-z_]+)" value="([^"]+)"[^>]*>\s*<label[^>]*>[^<]*<span class="facet-count">\((\d+)', body
     )
     return {(name, value): int(count) for name, value, count in found}
+
+
+def offer_count(body: str, label: str) -> int:
+    """Return the count announced beside a "Show only" offer."""
+    match = re.search(rf"Show only: {re.escape(label)}</a>\s*<span[^>]*>\(([\d,]+) centers?\)", body)
+    assert match, f"no offer for {label}"
+    return int(match[1].replace(",", ""))
+
+
+def test_text_naming_a_term_offers_that_filter_as_a_plain_link(web):
+    status, body = get(web, "/search?q=psilocybin")
+    assert status == 200
+    href = link_to(body, "Show only: Psilocybin-assisted therapy")
+    assert params(href) == [("q", "psilocybin"), ("therapy", "psilocybin-assisted-therapy")]
+    announced = offer_count(body, "Psilocybin-assisted therapy")
+    assert 0 < announced <= result_count(body)
+    status, narrowed = get(web, href)
+    assert status == 200
+    assert result_count(narrowed) == announced
+    assert "Show only: Psilocybin-assisted therapy" not in page_text(narrowed)  # already applied
+    assert re.search(r'<nav class="term-offers" aria-label="[^"]+">', body)
+
+
+def test_show_only_replaces_the_selection_of_its_own_scheme_and_keeps_the_rest(web):
+    status, body = get(web, "/search?q=psychedelic&therapy=tms&verified=1")
+    assert status == 200
+    href = link_to(body, "Show only: Ketamine-assisted therapy")
+    assert params(href) == [("q", "psychedelic"), ("therapy", "ketamine-assisted-therapy"), ("verified", "1")]
+    assert result_count(get(web, href)[1]) == offer_count(body, "Ketamine-assisted therapy")
+
+
+def test_a_named_term_no_result_carries_is_said_plainly(web):
+    status, body = get(web, "/search?q=psychedelic&state=TX")
+    assert status == 200 and result_count(body) > 0
+    text = page_text(body)
+    assert "None of these centers lists Psychedelic-assisted therapy." in text
+    assert "Show only: Psychedelic-assisted therapy" not in text
+    assert offer_count(body, "Ketamine-assisted therapy") > 0
+    assert "None of these centers lists" not in page_text(get(web, "/search?q=psychedelic")[1])
+
+
+def test_no_show_only_offer_when_no_word_names_a_term(web):
+    status, body = get(web, "/search?q=wellness")
+    assert status == 200
+    assert "Show only:" not in page_text(body)
 
 
 def test_empty_results_suggest_a_spelling(web):

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from openpyxl import Workbook
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 
+from directory import create_app
+from directory.database import get_session
 from directory.models import AuditEvent, Center, SearchChange
 from directory.samhsa.workbook import COLUMNS, normalise_zip
 from directory.search import CenterQuery, Viewer, get_search_service, search_centers
-from tests.conftest import PROJECT_DIR
+from tests.conftest import PROJECT_DIR, _empty_tables
 
 REAL_FILE = PROJECT_DIR.parent / "shared" / "samhsa" / "National_Directory_MH_Facilities_2022.xlsx"
 CODES = [
@@ -112,6 +116,33 @@ def test_a_small_workbook_imports_with_terms_codes_and_coordinates(import_file, 
     assert nowhere.locations[0].latitude is None
     found = search_centers(CenterQuery(filters={"therapy": ("ketamine-assisted-therapy",)}), Viewer.PUBLIC)
     assert found.total == 4 - 1  # every row but "Nowhere Center" has KIT
+
+
+def test_depression_follows_the_codes_that_imply_it(import_file, session, tmp_path):
+    rows = {
+        "Outpatient Clinic": "MH * OP * OMH * CBT",
+        "Community Center": "MH * OP * CMHC",
+        "Children's Residence": "MH * RES * RTCC * CBT",
+        "Children's Residence With ECT": "MH * RES * RTCC * ECT",
+        "VA Clinic": "MH * OP * VAHC",
+        "TMS Practice": "MH * OP * TMS",
+        "No Type Given": "MH * OP * CBT",
+    }
+    path = write_workbook(
+        tmp_path / "d.xlsx",
+        [
+            facility(name1=name, street1=f"{i} Main St", service_code_info=codes)
+            for i, (name, codes) in enumerate(rows.items())
+        ],
+    )
+    assert import_file(path).exit_code == 0
+    implied = {"Outpatient Clinic", "Community Center", "Children's Residence With ECT", "TMS Practice"}
+    for name in rows:
+        center = session.scalar(select(Center).where(Center.name == name))
+        assert ("depression" in center.term_codes().get("condition", [])) == (name in implied), name
+    found = search_centers(CenterQuery(text="depression"), Viewer.PUBLIC)
+    assert {hit["name"] for hit in found.hits} == implied
+    assert [t["code"] for t in found.named_terms] == ["depression"]
 
 
 def test_second_import_changes_nothing(import_file, session, tmp_path):
@@ -246,24 +277,70 @@ def test_zip_codes_are_normalised(value, expected):
     assert normalise_zip(value) == expected
 
 
-@pytest.mark.skipif(not REAL_FILE.exists(), reason="the SAMHSA 2022 workbook is not beside the project")
-def test_the_real_2022_directory(import_file, session, app, tmp_path):
-    result = import_file(REAL_FILE)
-    assert result.exit_code == 0, result.output
-    assert "9037 rows; 9037 created, 0 updated, 0 unchanged, 0 skipped" in result.output
-    assert count_centers(session) == 9037
-    for therapy, expected in (("ketamine-assisted-therapy", 104), ("tms", 153), ("ect", 315)):
-        found = search_centers(CenterQuery(filters={"therapy": (therapy,)}, per_page=1), Viewer.PUBLIC)
-        assert found.total == expected, therapy
-    assert get_search_service(app).index.doc_count() == 9037
-    center = session.scalar(select(Center).where(Center.source_codes.is_not(None)).limit(1))
-    center.name = f"{center.name} (name confirmed by phone)"
-    session.commit()
-    again = import_file(REAL_FILE)
-    assert again.exit_code == 0, again.output
-    assert "0 created, 0 updated, 9037 unchanged" in again.output
-    session.expire_all()
-    assert session.get(Center, center.id).name.endswith("(name confirmed by phone)")
+@pytest.fixture(scope="module")
+def real_site(database_url: str, engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """An app holding the real 2022 directory, imported once for the module's real-data tests."""
+    if not REAL_FILE.exists():
+        pytest.skip("the SAMHSA 2022 workbook is not beside the project")
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "tests",
+            "SEARCH_INDEX_DIR": str(tmp_path_factory.mktemp("real-index")),
+        }
+    )
+    try:
+        result = app.test_cli_runner().invoke(args=["data", "import-samhsa", str(REAL_FILE)])
+        app.config["REAL_IMPORT_OUTPUT"] = (result.exit_code, result.output)
+        yield app
+    finally:
+        app.extensions["database"].dispose()
+        _empty_tables(engine)
+
+
+def test_the_real_2022_directory(real_site):
+    exit_code, output = real_site.config["REAL_IMPORT_OUTPUT"]
+    assert exit_code == 0, output
+    assert "9037 rows; 9037 created, 0 updated, 0 unchanged, 0 skipped" in output
+    with real_site.app_context():
+        session = get_session()
+        assert count_centers(session) == 9037
+        for therapy, expected in (("ketamine-assisted-therapy", 104), ("tms", 153), ("ect", 315)):
+            found = search_centers(CenterQuery(filters={"therapy": (therapy,)}, per_page=1), Viewer.PUBLIC)
+            assert found.total == expected, therapy
+        assert get_search_service(real_site).index.doc_count() == 9037
+        center = session.scalar(select(Center).where(Center.source_codes.is_not(None)).limit(1))
+        center.name = f"{center.name} (name confirmed by phone)"
+        session.commit()
+        again = real_site.test_cli_runner().invoke(args=["data", "import-samhsa", str(REAL_FILE)])
+        assert again.exit_code == 0, again.output
+        assert "0 created, 0 updated, 9037 unchanged" in again.output
+        session.expire_all()
+        assert session.get(Center, center.id).name.endswith("(name confirmed by phone)")
+
+
+def test_depression_and_psychedelic_find_real_listings(real_site):
+    runner = real_site.test_cli_runner()
+
+    def search(*args: str) -> dict[str, Any]:
+        result = runner.invoke(args=["search", *args, "--per-page", "1", "--json"])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)
+
+    depression = search("depression")
+    by_filter = search("--condition", "depression")
+    assert depression["total"] == by_filter["total"] > 7000  # the mental-health facilities of data/README.md
+    assert {t["code"] for t in depression["named_terms"]} == {"depression"}
+    psychedelic = search("psychedelic")
+    ketamine = search("--therapy", "ketamine-assisted-therapy")
+    assert psychedelic["total"] == ketamine["total"] == 104  # no psilocybin or MDMA service in 2022
+    with real_site.app_context():
+        with_ect = search_centers(CenterQuery(filters={"therapy": ("ect", "tms")}), Viewer.PUBLIC).total
+        both = search_centers(
+            CenterQuery(text="depression", filters={"therapy": ("ect", "tms")}), Viewer.PUBLIC
+        ).total
+    assert both == with_ect  # every ECT and TMS provider treats depression
 
 
 def test_mapping_file_terms_exist_in_the_vocabulary(sample):

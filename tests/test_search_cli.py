@@ -35,6 +35,21 @@ def test_json_document_has_the_api_shape(indexed, runner):
     assert set(therapy["esketamine"]) == {"code", "label", "count"}
 
 
+def test_json_document_names_the_terms_the_words_name(indexed, runner):
+    result = runner.invoke(args=["search", "psychedelic", "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["total"] > 0
+    assert document["named_terms"] == [  # in the order data/synonyms.json names them
+        {
+            "scheme": "therapy",
+            "code": "psychedelic-assisted-therapy",
+            "label": "Psychedelic-assisted therapy",
+        },
+        {"scheme": "therapy", "code": "ketamine-assisted-therapy", "label": "Ketamine-assisted therapy"},
+    ]
+
+
 def test_filters_repeat_and_or_within_a_scheme(indexed, runner):
     def total(*args):
         result = runner.invoke(args=["search", *args, "--json"])
@@ -73,6 +88,19 @@ def test_bad_input_exits_2_with_one_line(app, vocabulary, runner, args, message)
     assert result.exit_code == 2
     assert message in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["x" * 64_000], ["--status", "x" * 64_000], ["--therapy", "x" * 64_000], ["--near", "x" * 64_000]],
+    ids=["text", "status", "therapy", "near"],
+)
+def test_a_64000_character_value_is_refused_without_being_echoed(app, vocabulary, runner, args):
+    get_search_service(app).rebuild()
+    result = runner.invoke(args=["search", *args, "--json"])
+    assert result.exit_code == 2
+    assert len(result.output) < 300
+    assert "x" * 61 not in result.output  # at most a short prefix, marked as cut
 
 
 def test_every_vocabulary_scheme_has_an_option(sample, runner):

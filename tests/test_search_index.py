@@ -142,8 +142,10 @@ def expected_facets(request: SearchRequest, text_ids: set[str] | None) -> dict[s
             )
         ]
         if scheme == "state":
-            states = sorted({doc["state"] for doc in DOCS if doc["state"]})
-            facets[scheme] = [FacetCount(s, s, sum(doc["state"] == s for doc in within)) for s in states]
+            selected = {code.upper() for code in request.filters.get("state", ())}
+            states = sorted({doc["state"] for doc in DOCS if doc["state"]} | selected)
+            counts = [FacetCount(s, s, sum(doc["state"] == s for doc in within)) for s in states]
+            facets[scheme] = [f for f in counts if f.count or f.code in selected]
         else:
             terms = next(s["terms"] for s in TAXONOMY["schemes"] if s["code"] == scheme)
             facets[scheme] = [
@@ -428,7 +430,27 @@ def test_facet_of_a_filtered_scheme_ignores_its_own_filter(index):
     assert therapy["esketamine"] == 2
     assert therapy["ketamine-assisted-therapy"] == 5  # c01, c10, c14, c18, c29: not only esketamine ones
     state = {f.code: f.count for f in result.facets["state"]}
-    assert state == {"CO": 0, "OR": 1, "TX": 0, "UT": 1, "WA": 0}
+    assert state == {"OR": 1, "UT": 1}  # states without results are not listed
+
+
+def test_state_facet_drops_a_state_whose_listings_were_all_deleted(tmp_path):
+    built = built_index(tmp_path / "index")
+    try:
+        texas = sorted(doc["id"] for doc in DOCS if doc["state"] == "TX")
+        assert texas and "TX" in {f.code for f in search(built).facets["state"]}
+        built.apply([], texas, SyncState(schema_version=0, applied_through=1))  # no merge: still on disk
+        states = {f.code: f.count for f in search(built, statuses=ALL_STATUSES).facets["state"]}
+        assert "TX" not in states
+        assert all(count > 0 for count in states.values())
+    finally:
+        built.close()
+
+
+def test_state_facet_keeps_a_selected_state_without_results_so_it_can_be_removed(index):
+    result = search(index, "lakeside", filters={"state": ("WA",)})
+    assert result.total == 0
+    states = {f.code: f.count for f in result.facets["state"]}
+    assert states == {"TX": 3, "WA": 0}  # the lakeside listings are all in Texas
 
 
 def test_parent_facet_counts_its_children(index):
@@ -475,6 +497,83 @@ def test_ptsd_and_post_traumatic_stress_find_each_other(index):
     assert "c20" in by_acronym  # text says "post-traumatic stress"
     assert "c21" in by_words  # text says "PTSD"
     assert by_acronym == by_words == {"c10", "c11", "c14", "c20", "c21"}
+
+
+# --- words that name taxonomy terms -----------------------------------------------------------------
+
+
+def test_every_term_synonyms_json_names_is_in_the_vocabulary():
+    vocabulary = Vocabulary.from_json(TAXONOMY)
+    named = [term for group in groups_from_json(SYNONYMS) for term in group.terms]
+    assert named and all(vocabulary.term(scheme, code) for scheme, code in named), named
+
+
+def test_a_word_naming_a_parent_term_finds_listings_of_its_children(index):
+    found = set(ids(search(index, "psychedelic")))
+    assert "psychedelic" not in (BY_ID["c06"]["name"] + BY_ID["c06"]["description"]).lower()
+    assert {"c06", "c19"} <= found  # tagged psilocybin only: a child of psychedelic-assisted therapy
+    assert {"c10", "c11"} <= found
+
+
+def test_psychedelic_also_finds_ketamine_assisted_therapy(index):
+    result = search(index, "psychedelic")
+    found = ids(result)
+    ketamine_only = {"c01", "c14", "c18", "c29"}  # published, ketamine and no psychedelic term
+    assert ketamine_only <= set(found)
+    psychedelic_family = {"c06", "c10", "c11", "c19"}
+    assert max(found.index(i) for i in psychedelic_family) < min(found.index(i) for i in ketamine_only)
+    assert ("therapy", "ketamine-assisted-therapy") in result.named_terms
+    assert set(ids(search(index, "ketamine"))).isdisjoint({"c06", "c11", "c19"})  # never the other way
+
+
+@pytest.mark.parametrize(
+    ("text", "listing"),
+    [("vietnamese", "c18"), ("medicare", "c02"), ("outpatient mental health facility", "c02")],
+)
+def test_a_term_label_finds_listings_with_the_term_in_schemes_that_are_not_text(index, text, listing):
+    assert text not in (BY_ID[listing]["name"] + BY_ID[listing]["description"]).lower()
+    assert listing in ids(search(index, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        (
+            "psychedelic",
+            {("therapy", "psychedelic-assisted-therapy"), ("therapy", "ketamine-assisted-therapy")},
+        ),
+        ("Psilocybin-assisted therapy", {("therapy", "psilocybin-assisted-therapy")}),
+        ("psilocybin-assisted-therapy", {("therapy", "psilocybin-assisted-therapy")}),
+        ("depression near Denver", {("condition", "depression")}),
+        ("vietnamese", {("language", "vietnamese")}),
+        ('"psychedelic"', set()),
+        ("lakeside", set()),
+    ],
+)
+def test_the_result_names_the_terms_the_words_name(index, text, named):
+    assert set(search(index, text).named_terms) == named
+
+
+def test_a_quoted_word_is_matched_as_typed_not_as_a_term(index):
+    assert set(ids(search(index, '"psychedelic"'))) == {"c10", "c11"}
+
+
+def test_term_words_score_like_a_fresh_build_after_updates(tmp_path):
+    updated = built_index(tmp_path / "updated")
+    try:
+        moved = dict(BY_ID["c03"], terms={"therapy": ["mdma-assisted-therapy"]})
+        updated.apply([moved], ["c24"], SyncState(schema_version=0))
+        docs = [moved if doc["id"] == "c03" else doc for doc in DOCS if doc["id"] != "c24"]
+        fresh = built_index(tmp_path / "fresh", docs)
+        try:
+            for text in ("psychedelic", "depression", "vietnamese"):
+                assert [(h.id, h.score) for h in search(updated, text).hits] == [
+                    (h.id, h.score) for h in search(fresh, text).hits
+                ], text
+        finally:
+            fresh.close()
+    finally:
+        updated.close()
 
 
 @pytest.mark.parametrize(
@@ -893,6 +992,32 @@ def test_hostile_query_never_reaches_whoosh_syntax(index):
     assert ids(search(index, "tags:status:draft")) == []
     assert ids(search(index, "keta*")) == []
     assert "c09" not in ids(search(index, "ketamine OR draft"))
+
+
+@pytest.mark.parametrize("sort", ["shuffle", "RELEVANCE", "nearest", 5, "x" * 64_000])
+def test_unknown_sort_raises_a_search_error_listing_the_sorts(index, sort):
+    with pytest.raises(SearchError) as error:
+        search(index, "ketamine", sort=sort)
+    message = str(error.value)
+    assert "relevance, distance, name, verified" in message
+    assert len(message) < 200  # a 64,000-character value is not echoed back
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"x" * 64_000: ("tms",)},
+        {"therapy": ("x" * 64_000,)},
+        {"therapy": tuple(f"x{i}" for i in range(5000))},
+    ],
+    ids=["scheme", "code", "many-codes"],
+)
+def test_unknown_filter_values_are_echoed_short(index, filters):
+    with pytest.raises(SearchError) as error:
+        search(index, filters=filters)
+    message = str(error.value)
+    assert len(message) < 300
+    assert "…" in message or "and 4,997 more" in message
 
 
 @pytest.mark.parametrize("length", [MAX_QUERY_LENGTH + 1, 1000, 5000])

@@ -9,6 +9,7 @@ import click
 from flask.cli import with_appcontext
 
 from directory.search import CenterQuery, SearchError, Viewer, search_centers
+from search_index.types import SORT_ORDERS
 
 TAXONOMY_FILE = Path(__file__).resolve().parents[2] / "data" / "taxonomy.json"
 #: One repeatable option per scheme of the vocabulary file (values are term codes, checked by the
@@ -42,7 +43,7 @@ def _scheme_options(command: click.Command) -> click.Command:
 @click.option("--status", "statuses", multiple=True, help="Staff: listing status (default: published).")
 @click.option("--verification", multiple=True, help="Staff: verification status.")
 @click.option("--advertiser/--not-advertiser", default=None, help="Staff: advertisers only, or none.")
-@click.option("--sort", type=click.Choice(["relevance", "distance", "name", "verified"]))
+@click.option("--sort", type=click.Choice(SORT_ORDERS))
 @click.option("--page", type=int, default=1, show_default=True)
 @click.option("--per-page", type=int, default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the API's JSON document.")

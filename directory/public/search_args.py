@@ -264,10 +264,13 @@ class _Parser:
         if len(text) > MAX_QUERY_LENGTH:
             self.problem(
                 f"The search text is {len(text):,} characters long; the limit is {MAX_QUERY_LENGTH}. "
-                "Please shorten it."
+                f"The search box keeps its first {MAX_QUERY_LENGTH} characters: "
+                "shorten them and search again."
             )
+            text = text[:MAX_QUERY_LENGTH]  # never echo the whole of a rejected text
         near = self.value("near")
         self.check_place(near)
+        near = near[:MAX_PLACE_LENGTH]
         radius = self.radius()
         flags = {name: self.flag(name) for name in FLAG_PARAMS}
         sort = self.sort(near)
@@ -290,7 +293,8 @@ class _Parser:
         if len(near) > MAX_PLACE_LENGTH:
             self.problem(
                 f"The place is {len(near):,} characters long; the limit is {MAX_PLACE_LENGTH}. "
-                "Enter a 5-digit ZIP code or 'City, ST'."
+                f"The place box keeps its first {MAX_PLACE_LENGTH} characters: "
+                "enter a 5-digit ZIP code or 'City, ST'."
             )
             return
         try:

@@ -47,6 +47,15 @@ class Link:
 
 
 @dataclass(frozen=True)
+class TermOffer:
+    """A link narrowing the results to one taxonomy term the search text names ("Show only: …")."""
+
+    label: str
+    url: str
+    count: int
+
+
+@dataclass(frozen=True)
 class FacetValue:
     """One checkbox of a facet: its code, label, result count and whether it is selected."""
 
@@ -97,6 +106,9 @@ class SearchPage:
     sort_links: list[Link] = field(default_factory=list)
     last_page: int = 1
     suggestion: Link | None = None
+    show_only: list[TermOffer] = field(default_factory=list)
+    #: Labels of terms the text names that no result carries ("None of these centers lists …").
+    absent_terms: list[str] = field(default_factory=list)
     wider: Link | None = None
     narrowest: Link | None = None
     clear_filters: str | None = None
@@ -151,6 +163,11 @@ def results_page(args: SearchArgs, response: SearchResponse, vocabulary: Vocabul
         page.clear_filters = search_url(args.without_filters())
     if response.suggestion:
         page.suggestion = Link(response.suggestion, search_url(args.replace(text=response.suggestion)))
+    page.show_only = _show_only(args, response, vocabulary)
+    if response.total:
+        page.absent_terms = [
+            term["label"] for term in response.named_terms if not _term_count(response, term)
+        ]
     if response.total == 0:
         page.wider = _wider_area(args, response)
         page.narrowest = _narrowest_filter(args, response, labels)
@@ -205,6 +222,32 @@ def _facets(args: SearchArgs, response: SearchResponse, vocabulary: Vocabulary) 
             label = "State" if name == "state" else vocabulary.scheme_labels.get(name, name)
             groups.append(FacetGroup(name, label, values))
     return groups
+
+
+def _show_only(args: SearchArgs, response: SearchResponse, vocabulary: Vocabulary) -> list[TermOffer]:
+    """Offer each term the text names as the only value of its filter, when that finds centers.
+
+    The count is the term's facet count: results under every other filter, so exactly what the
+    link shows. A term already the only value of its filter is not offered again.
+    """
+    offers = []
+    order = (*vocabulary.schemes, "state", "city")
+    for term in response.named_terms:
+        scheme, code = term["scheme"], term["code"]
+        if tuple(args.filters.get(scheme, ())) == (code,):
+            continue
+        count = _term_count(response, term)
+        if count:
+            chosen = {**args.filters, scheme: (code,)}
+            filters = {name: chosen[name] for name in order if chosen.get(name)}
+            offers.append(TermOffer(term["label"], search_url(args.replace(filters=filters)), count))
+    return offers
+
+
+def _term_count(response: SearchResponse, term: dict[str, str]) -> int:
+    """Return a term's facet count: the results under every other filter that carry it."""
+    facet = response.facets.get(term["scheme"], ())
+    return next((item["count"] for item in facet if item["code"] == term["code"]), 0)
 
 
 def _sort_links(args: SearchArgs, response: SearchResponse) -> list[Link]:

@@ -138,6 +138,7 @@ def first_center_path(live_server, page) -> str:
         "/search?q=ketamine&near=84101&radius=100",
         "/search?therapy=psilocybin-assisted-therapy&verified=1",
         "/search?q=xyzzyq",
+        "/search?q=psychedelic&state=TX",
         "CENTER",
         "/articles",
         "/articles/esketamine-spravato-explained",
