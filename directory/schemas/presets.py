@@ -13,10 +13,10 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from directory.models import ListingStatus, VerificationStatus
-from directory.schemas.fields import SLUG_PATTERN, check_safe_text, text
+from directory.schemas.fields import SLUG_PATTERN, SafeString, check_safe_text
 from directory.schemas.geography import US_STATES
 from search_index import LocationError, resolve_place
 from search_index.geo import MAX_PLACE_LENGTH
@@ -84,11 +84,10 @@ def clean_preset_params(raw: Any) -> dict[str, list[str]]:
 
 def _clean_param(name: Any, values: Any) -> list[str]:
     """Return one parameter's distinct non-empty values, checked."""
+    if name in PAGE_PARAMS:
+        raise ValidationError("A preset keeps filters, not a page of results.")
     if not isinstance(name, str) or not _known_name(name):
-        shown = str(name)[:40]
-        if shown in PAGE_PARAMS:
-            raise ValidationError("A preset keeps filters, not a page of results.")
-        raise ValidationError(f"There is no search parameter '{shown}'.")
+        raise ValidationError(f"There is no search parameter '{str(name)[:40]}'.")
     if isinstance(values, str):
         values = [values]
     if not isinstance(values, list) or not all(isinstance(value, str) for value in values):
@@ -180,9 +179,11 @@ class PresetInput(Schema):
     class Meta:
         unknown = RAISE
 
-    name = text(
-        MAX_PRESET_NAME,
+    name = SafeString(
         required=True,
+        validate=validate.Length(
+            min=1, max=MAX_PRESET_NAME, error="Give the preset a name of 1 to {max} characters."
+        ),
         error_messages={"required": "Give the preset a name.", "null": "Give the preset a name."},
     )
     params = PresetParams(required=True, error_messages={"required": "A preset needs its search."})
