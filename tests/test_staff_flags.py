@@ -28,6 +28,7 @@ from directory.operations.staff_flags import (
     open_staff_flags_by_center,
     reported_on,
     resolve_staff_flag,
+    reverify_days_setting,
 )
 from tests.staff_accounts import make_staff
 
@@ -149,3 +150,11 @@ def test_the_database_keeps_staff_fields_and_source_together(session, center, en
     for row in bad_rows:
         with pytest.raises(IntegrityError), engine.begin() as connection:
             connection.execute(insert(Correction).values(id=uuid.uuid4(), **row))
+
+
+def test_the_deadline_setting_is_read_from_the_app_config_or_refused_by_name():
+    assert reverify_days_setting({}) == DEFAULT_REVERIFY_DAYS == 14
+    assert reverify_days_setting({"STAFF_FLAG_REVERIFY_DAYS": "7"}) == 7
+    for bad in ("0", "two weeks", 400, True):
+        with pytest.raises(ValueError, match="STAFF_FLAG_REVERIFY_DAYS must be a whole number of days"):
+            reverify_days_setting({"STAFF_FLAG_REVERIFY_DAYS": bad})

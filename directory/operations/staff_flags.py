@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -28,6 +29,20 @@ from directory.schemas.fields import check_safe_text
 DEFAULT_REVERIFY_DAYS = 14
 MAX_REVERIFY_DAYS = 365
 MAX_FLAG_NOTE_LENGTH = 1000
+
+
+def reverify_days_setting(config: Mapping[str, Any]) -> int:
+    """Return the app's ``STAFF_FLAG_REVERIFY_DAYS`` (default 14); raise ValueError naming a bad one."""
+    raw = config.get("STAFF_FLAG_REVERIFY_DAYS", DEFAULT_REVERIFY_DAYS)
+    try:
+        days = int(raw)
+    except (TypeError, ValueError):
+        days = 0
+    if isinstance(raw, bool) or not 1 <= days <= MAX_REVERIFY_DAYS:
+        raise ValueError(
+            f"STAFF_FLAG_REVERIFY_DAYS must be a whole number of days from 1 to {MAX_REVERIFY_DAYS}."
+        )
+    return days
 
 
 def flag_listing(
