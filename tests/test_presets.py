@@ -112,7 +112,7 @@ def test_names_are_unique_per_owner_ignoring_case_and_spacing(session, staff):
         {"name": "Spanish outpatient", "params": {"language": ["spanish"]}},
         actor=staff["specialist"],
     )
-    with pytest.raises(OperationError, match="already have a preset named"):
+    with pytest.raises(OperationError, match=r"personal preset named .* already exists"):
         save_preset(session, {"name": "spanish  OUTPATIENT", "params": KETAMINE}, actor=staff["specialist"])
     other = save_preset(session, {"name": "Spanish outpatient", "params": KETAMINE}, actor=staff["other"])
     assert other.name_key == preset_name_key("spanish outpatient")
@@ -147,7 +147,7 @@ def test_a_specialist_renames_and_deletes_only_their_own_presets(session, staff)
 def test_renaming_to_a_taken_name_is_refused(session, staff):
     save_preset(session, {"name": "One", "params": KETAMINE}, actor=staff["specialist"])
     two = save_preset(session, {"name": "Two", "params": KETAMINE}, actor=staff["specialist"])
-    with pytest.raises(OperationError, match="already have a preset named"):
+    with pytest.raises(OperationError, match=r"personal preset named .* already exists"):
         rename_preset(session, two, "ONE", actor=staff["specialist"])
     assert rename_preset(session, two, "two", actor=staff["specialist"]).name == "two"
 
@@ -239,3 +239,13 @@ def test_query_parameters_become_a_preset_without_the_page(session, staff):
     assert params == {"therapy": ["esketamine"], "payment": ["medicare"]}
     preset = save_preset(session, {"name": "From the page", "params": params}, actor=staff["specialist"])
     assert apply_preset(preset) == args[:2]
+
+
+def test_an_admin_renaming_a_specialists_preset_checks_the_owners_names(session, staff):
+    admin, owner = staff["admin"], staff["specialist"]
+    save_preset(session, {"name": "Admin's own", "params": KETAMINE}, actor=admin)
+    save_preset(session, {"name": "Owner's other", "params": KETAMINE}, actor=owner)
+    preset = save_preset(session, {"name": "Typo", "params": KETAMINE}, actor=owner)
+    assert rename_preset(session, preset, "Admin's own", actor=admin).owner_id == owner.id
+    with pytest.raises(OperationError, match=r"personal preset named .* already exists"):
+        rename_preset(session, preset, "Owner's other", actor=admin)

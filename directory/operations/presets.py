@@ -73,7 +73,7 @@ def save_preset(session: Session, data: Mapping[str, Any], *, actor: User) -> Se
     """Save ``{"name", "params"}`` as ``actor``'s personal preset; audit it. Flushes only."""
     require_staff(actor)
     name, params = _validated(session, data)
-    _check_name_free(session, name, owner=actor, shared=False)
+    _check_name_free(session, name, owner_id=actor.id, shared=False)
     preset = SearchPreset(name=name, name_key=preset_name_key(name), params=params, owner_id=actor.id)
     session.add(preset)
     session.flush()
@@ -93,7 +93,7 @@ def rename_preset(session: Session, preset: SearchPreset, name: str, *, actor: U
     _check_may_change(preset, actor, "rename a team preset")
     new_name, _params = _validated(session, {"name": name, "params": preset.params})
     if preset_name_key(new_name) != preset.name_key:
-        _check_name_free(session, new_name, owner=actor, shared=preset.shared)
+        _check_name_free(session, new_name, owner_id=preset.owner_id, shared=preset.shared)
     before = _snapshot(preset)
     preset.name = new_name
     preset.name_key = preset_name_key(new_name)
@@ -131,7 +131,7 @@ def promote_preset(session: Session, preset: SearchPreset, *, actor: User) -> Se
     require_admin(actor, "share a preset with the team")
     if preset.shared:
         raise OperationError(f"“{preset.name}” is already a team preset.")
-    _check_name_free(session, preset.name, owner=None, shared=True)
+    _check_name_free(session, preset.name, owner_id=None, shared=True)
     preset.shared = True
     session.flush()
     record_event(
@@ -209,14 +209,14 @@ def _check_may_change(preset: SearchPreset, actor: User, doing: str) -> None:
         raise PermissionDenied("Only the specialist who saved this preset can change it.")
 
 
-def _check_name_free(session: Session, name: str, *, owner: User | None, shared: bool) -> None:
+def _check_name_free(session: Session, name: str, *, owner_id: uuid.UUID | None, shared: bool) -> None:
     query = select(SearchPreset.id).where(SearchPreset.name_key == preset_name_key(name))
     if shared:
         query = query.where(SearchPreset.shared)
         taken = f"The team already has a preset named “{name}”. Rename one of them first."
     else:
-        query = query.where(~SearchPreset.shared, SearchPreset.owner_id == (owner.id if owner else None))
-        taken = f"You already have a preset named “{name}”. Choose another name."
+        query = query.where(~SearchPreset.shared, SearchPreset.owner_id == owner_id)
+        taken = f"A personal preset named “{name}” already exists for its owner. Choose another name."
     if session.scalar(query) is not None:
         raise OperationError(taken, field_errors={"name": [taken]})
 
