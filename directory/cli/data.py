@@ -33,7 +33,10 @@ def data_group() -> None:
     "--data-dir",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     default=None,
-    help="Folder holding taxonomy.json, centers.json and articles/ (default: the project's data/).",
+    help=(
+        "Folder holding taxonomy.json, centers.json, articles/ and optionally presets.json "
+        "(default: the project's data/)."
+    ),
 )
 @click.option(
     "--without-centers",
@@ -52,7 +55,11 @@ def load_sample_command(data_dir: Path | None, without_centers: bool) -> None:
             click.echo(f"  {problem}", err=True)
         raise click.ClickException(error.message) from error
     session.commit()
-    for kind, counts in (("centers", report.centers), ("articles", report.articles)):
+    for kind, counts in (
+        ("centers", report.centers),
+        ("articles", report.articles),
+        ("team presets", report.presets),
+    ):
         click.echo(
             f"{kind}: {counts['created']} created, {counts['updated']} updated, "
             f"{counts['unchanged']} unchanged"

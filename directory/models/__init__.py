@@ -4,9 +4,18 @@ from directory.models.articles import Article, ArticleCitation, ArticleFAQ
 from directory.models.audit import AuditEvent, AuditTrailError
 from directory.models.base import Base, utcnow
 from directory.models.centers import Center, ListingStatus, center_terms
-from directory.models.corrections import Correction, CorrectionKind, CorrectionStatus, ListingSubmission
+from directory.models.corrections import (
+    Correction,
+    CorrectionKind,
+    CorrectionSource,
+    CorrectionStatus,
+    FlagReason,
+    ListingSubmission,
+)
 from directory.models.locations import Location, Phone, PhoneType, ServiceArea
+from directory.models.presets import SearchPreset, preset_name_key
 from directory.models.search_changes import SearchChange
+from directory.models.staff_notes import StaffNote, StaffNoteDeletionError
 from directory.models.taxonomy import Taxonomy, TaxonomyTerm
 from directory.models.users import Role, User
 from directory.models.verification import AdvertiserRuleError, VerificationStatus
@@ -22,7 +31,9 @@ __all__ = [
     "Center",
     "Correction",
     "CorrectionKind",
+    "CorrectionSource",
     "CorrectionStatus",
+    "FlagReason",
     "ListingStatus",
     "ListingSubmission",
     "Location",
@@ -30,11 +41,15 @@ __all__ = [
     "PhoneType",
     "Role",
     "SearchChange",
+    "SearchPreset",
     "ServiceArea",
+    "StaffNote",
+    "StaffNoteDeletionError",
     "Taxonomy",
     "TaxonomyTerm",
     "User",
     "VerificationStatus",
     "center_terms",
+    "preset_name_key",
     "utcnow",
 ]

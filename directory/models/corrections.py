@@ -1,8 +1,11 @@
-"""What the public sends the staff: corrections to listings, and the contact behind a new listing.
+"""Reports that a listing is wrong, and the contact behind a new listing.
 
-Neither is ever shown on the public site. A correction leaves its listing unchanged until a staff
-member acts on it; a submission's contact is kept apart from the listing so that it is never
-published and is deleted with the listing (the audit trail, which is append-only, does not hold it).
+Corrections come from the public (the "report incorrect information" form) or from staff: a
+specialist's one-click flag ("phone does not work", ...) is a correction marked as from staff, with
+a closed-list reason and a re-verification deadline. Neither is ever shown on the public site. A
+correction leaves its listing unchanged until a staff member acts on it; a submission's contact is
+kept apart from the listing so that it is never published and is deleted with the listing (the
+audit trail, which is append-only, does not hold it).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text, func
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from directory.models.base import Base, UTCDateTime, UUIDPrimaryKey, enum_column, utcnow
@@ -58,10 +61,60 @@ class CorrectionStatus(enum.StrEnum):
     REJECTED = "rejected"
 
 
+class CorrectionSource(enum.StrEnum):
+    """Who reported: a person through the public form, or a staff member's flag."""
+
+    PUBLIC = "public"
+    STAFF = "staff"
+
+
+class FlagReason(enum.StrEnum):
+    """The closed list of dead ends a specialist can flag in one click."""
+
+    PHONE_NOT_WORKING = "phone-not-working"
+    NOT_ACCEPTING = "not-accepting"
+    CLOSED = "closed"
+    THERAPY_NOT_OFFERED = "therapy-not-offered"
+
+    @property
+    def label(self) -> str:
+        """Return the wording staff screens show."""
+        return FLAG_REASON_LABELS[self]
+
+    @property
+    def kind(self) -> CorrectionKind:
+        """Return the correction kind the research team's queue files the flag under."""
+        return FLAG_REASON_KINDS[self]
+
+
+#: Staff screens' wording of each reason, in the order they list them.
+FLAG_REASON_LABELS: dict[FlagReason, str] = {
+    FlagReason.PHONE_NOT_WORKING: "Phone does not work",
+    FlagReason.NOT_ACCEPTING: "Not accepting new clients",
+    FlagReason.CLOSED: "Closed",
+    FlagReason.THERAPY_NOT_OFFERED: "Does not offer this therapy",
+}
+FLAG_REASON_KINDS: dict[FlagReason, CorrectionKind] = {
+    FlagReason.PHONE_NOT_WORKING: CorrectionKind.CONTACT,
+    FlagReason.NOT_ACCEPTING: CorrectionKind.HOURS,
+    FlagReason.CLOSED: CorrectionKind.CLOSED,
+    FlagReason.THERAPY_NOT_OFFERED: CorrectionKind.SERVICES,
+}
+
+#: A staff flag has a reporting user, a reason and a deadline; a public report has none of them.
+STAFF_FLAG_CHECK = CheckConstraint(
+    "(source = 'public' AND reported_by IS NULL AND flag_reason IS NULL AND reverify_by IS NULL)"
+    " OR (source = 'staff' AND reported_by IS NOT NULL AND flag_reason IS NOT NULL"
+    " AND reverify_by IS NOT NULL AND reporter_email IS NULL)",
+    name="staff_flag_fields",
+)
+
+
 class Correction(UUIDPrimaryKey, Base):
-    """A report from the public that something in a listing is wrong."""
+    """A report that something in a listing is wrong, from the public or flagged by staff."""
 
     __tablename__ = "corrections"
+    __table_args__ = (STAFF_FLAG_CHECK,)
 
     center_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("centers.id", ondelete="CASCADE"), index=True)
     kind: Mapped[CorrectionKind] = mapped_column(enum_column(CorrectionKind, "correction_kind"))
@@ -79,11 +132,22 @@ class Correction(UUIDPrimaryKey, Base):
     #: Set together with ``resolved_by`` when the status leaves ``new``.
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    #: ``staff`` for a specialist's flag (CHECK ``staff_flag_fields`` binds the next three columns).
+    source: Mapped[CorrectionSource] = mapped_column(
+        enum_column(CorrectionSource, "correction_source"),
+        default=CorrectionSource.PUBLIC,
+        server_default=CorrectionSource.PUBLIC.value,
+    )
+    #: The staff member who flagged the listing (staff flags only).
+    reported_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    flag_reason: Mapped[FlagReason | None] = mapped_column(enum_column(FlagReason, "flag_reason"))
+    #: When the research team should have re-verified the listing (staff flags only).
+    reverify_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     center: Mapped[Center] = relationship()
 
     def __repr__(self) -> str:
-        return f"<Correction {self.kind.value} {self.status.value}>"
+        return f"<Correction {self.source.value} {self.kind.value} {self.status.value}>"
 
 
 class ListingSubmission(UUIDPrimaryKey, Base):

@@ -10,3 +10,7 @@ class OperationError(Exception):
         super().__init__(message)
         self.message = message
         self.field_errors = field_errors or {}
+
+
+class PermissionDenied(OperationError):
+    """The actor's role or account does not allow this (views answer 403)."""

@@ -1,4 +1,8 @@
-"""The sample directory in ``data/``: read and validate it whole, then write it idempotently."""
+"""The sample directory in ``data/``: read and validate it whole, then write it idempotently.
+
+The folder holds the vocabulary, the centers, the articles and the team's search presets
+(``presets.json``, optional: a folder without it loads no presets).
+"""
 
 from __future__ import annotations
 
@@ -16,9 +20,11 @@ from sqlalchemy.orm import Session
 from directory.operations.articles import save_article
 from directory.operations.centers import save_center
 from directory.operations.errors import OperationError
+from directory.operations.presets import save_team_preset
 from directory.operations.taxonomy import TermIndex, sync_vocabulary
 from directory.schemas.articles import ArticleInput
 from directory.schemas.centers import CenterInput
+from directory.schemas.presets import PresetInput, unknown_terms
 from directory.schemas.taxonomy import VocabularyInput
 
 ACTOR = "sample-data loader"
@@ -49,6 +55,7 @@ class SampleData:
     vocabulary: dict[str, Any]
     centers: list[dict[str, Any]]
     articles: list[dict[str, Any]]
+    presets: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -58,6 +65,7 @@ class LoadReport:
     terms_changed: int = 0
     centers: Counter[str] = field(default_factory=Counter)
     articles: Counter[str] = field(default_factory=Counter)
+    presets: Counter[str] = field(default_factory=Counter)
 
     @property
     def changed_anything(self) -> bool:
@@ -68,6 +76,8 @@ class LoadReport:
             or self.centers["updated"]
             or self.articles["created"]
             or self.articles["updated"]
+            or self.presets["created"]
+            or self.presets["updated"]
         )
 
 
@@ -92,12 +102,14 @@ def read_sample(data_dir: Path) -> SampleData:
         _load_one(ArticleInput(), raw, name, problems)
         for name, raw in _read_articles(data_dir / "articles", problems)
     ]
+    presets = _read_presets(data_dir / "presets.json", problems)
     _check_unique([c for c in centers if c], "centers.json", problems)
     if vocabulary:
         _check_terms(vocabulary, [c for c in centers if c], [a for a in articles if a], problems)
+        _check_preset_terms(vocabulary, presets, problems)
     if problems:
         raise SampleDataError(problems)
-    return SampleData(vocabulary or {}, centers, articles)  # type: ignore[arg-type]
+    return SampleData(vocabulary or {}, centers, articles, presets)  # type: ignore[arg-type]
 
 
 def load_sample(
@@ -121,6 +133,9 @@ def load_sample(
     for data in progress(sample.articles, len(sample.articles), "Articles"):
         _article, outcome = save_article(session, data, terms, actor=ACTOR)
         report.articles[outcome] += 1
+    for data in sample.presets:
+        _preset, outcome = save_team_preset(session, data, actor=ACTOR)
+        report.presets[outcome] += 1
     session.flush()
     return report
 
@@ -158,6 +173,38 @@ def _read_articles(folder: Path, problems: list[str]) -> Iterator[tuple[str, dic
         if meta["slug"] != path.stem:
             problems.append(f"articles/{path.name}: slug '{meta['slug']}' differs from the file name.")
         yield f"articles/{path.name}", meta
+
+
+def _read_presets(path: Path, problems: list[str]) -> list[dict[str, Any]]:
+    """Read and validate the team presets; a missing file means none."""
+    if not path.exists():
+        return []
+    raw = _read_json(path, problems)
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        problems.append("presets.json: must be a JSON list of presets.")
+        return []
+    presets = [
+        _load_one(PresetInput(), item, f"presets.json record {index}", problems)
+        for index, item in enumerate(raw)
+    ]
+    loaded = [preset for preset in presets if preset]
+    keys = Counter(" ".join(p["name"].split()).casefold() for p in loaded)
+    problems.extend(f"presets.json: the name '{key}' is used {n} times." for key, n in keys.items() if n > 1)
+    return loaded
+
+
+def _check_preset_terms(
+    vocabulary: dict[str, Any], presets: list[dict[str, Any]], problems: list[str]
+) -> None:
+    """Check every preset's schemes and term codes against the vocabulary file."""
+    schemes = {s["code"] for s in vocabulary["schemes"]}
+    terms = {(s["code"], t["code"]) for s in vocabulary["schemes"] for t in s["terms"]}
+    for preset in presets:
+        unknown = unknown_terms(preset["params"], schemes, terms)
+        if unknown:
+            problems.append(f"presets.json ({preset['name']}): unknown {', '.join(unknown)}.")
 
 
 def _load_one(schema: Schema, raw: Any, where: str, problems: list[str]) -> dict[str, Any] | None:
