@@ -1,0 +1,39 @@
+"""Helpers for tests of the staff surfaces: accounts, CSRF tokens and signing in."""
+
+from __future__ import annotations
+
+import re
+
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+from werkzeug.test import TestResponse
+
+from directory.models import Role, User
+from directory.operations.users import create_user
+
+PASSWORD = "correct horse battery staple"
+CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def add_staff(session: Session, email: str, role: Role = Role.SPECIALIST, password: str = PASSWORD) -> User:
+    """Create and commit an active staff account."""
+    user = create_user(session, email, role, password, actor="tests")
+    session.commit()
+    return user
+
+
+def csrf_token(client: FlaskClient, url: str = "/staff/login") -> str:
+    """Return the CSRF token of the form on ``url``."""
+    match = CSRF_INPUT.search(client.get(url).get_data(as_text=True))
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def sign_in(
+    client: FlaskClient, email: str, password: str = PASSWORD, next_url: str | None = None, **environ: str
+) -> TestResponse:
+    """Post the sign-in form with a fresh CSRF token."""
+    data = {"email": email, "password": password, "csrf_token": csrf_token(client)}
+    if next_url is not None:
+        data["next"] = next_url
+    return client.post("/staff/login", data=data, environ_base=environ)
