@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
+from directory.database import get_session
 from directory.models import Role, User
 from directory.operations.users import create_user
 
 PASSWORD = "correct horse battery staple"
 CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
+
+
+@contextlib.contextmanager
+def database(app: Flask) -> Iterator[Session]:
+    """Open a database session in an app context of its own (never shared with requests).
+
+    Requests made while an app context is pushed share its ``g``, and so its signed-in user: tests
+    of sessions must not hold one open.
+    """
+    with app.app_context():
+        yield get_session()
 
 
 def add_staff(session: Session, email: str, role: Role = Role.SPECIALIST, password: str = PASSWORD) -> User:
