@@ -36,6 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     load_config(app, dict(config) if config else None)
     request_safety.init_app(app)
     response_policy.init_app(app)
+    access.init_app(app)  # before CSRF and rate limits: who may ask is settled first
     database.init_app(app)
     search.init_app(app)
     extensions.init_app(app)
@@ -45,7 +46,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     app.register_blueprint(staff.bp)
     app.register_blueprint(admin.bp)
-    access.init_app(app)
     cli.init_app(app)
     proxies.init_app(app)
     return app
