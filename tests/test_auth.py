@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import secrets
 from collections.abc import Iterator
 from http.cookies import SimpleCookie
 
@@ -11,10 +13,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from staff_accounts import PASSWORD, add_staff, csrf_token, database, sign_in
+from test_rate_limits import REDIS_URL, redis_reachable
 
 from directory import create_app
+from directory.auth import lockout
 from directory.auth.accounts import LAST_SEEN_KEY
 from directory.auth.redirects import safe_next
+from directory.config import ConfigError
 from directory.models import AuditEvent, Role, User
 from directory.models import users as user_model
 from directory.operations import sign_in as sign_in_operations
@@ -323,6 +328,17 @@ def test_the_idle_limit_is_configurable_and_activity_renews_it(app, client, spec
     assert not signed_in(client)
 
 
+def test_the_idle_limit_comes_from_the_environment(monkeypatch, database_url, tmp_path):
+    monkeypatch.setenv("STAFF_SESSION_IDLE_HOURS", "0.5")
+    config = {"DATABASE_URL": database_url, "SECRET_KEY": "t", "SEARCH_INDEX_DIR": str(tmp_path)}
+    app = create_app(config)
+    app.extensions["database"].dispose()
+    assert app.config["STAFF_SESSION_IDLE_HOURS"] == 0.5
+    monkeypatch.setenv("STAFF_SESSION_IDLE_HOURS", "eight")
+    with pytest.raises(ConfigError, match="STAFF_SESSION_IDLE_HOURS must be a number of hours"):
+        create_app(config)
+
+
 def test_a_signed_in_visit_to_the_login_page_goes_on(client, specialist):
     sign_in(client, EMAIL)
     assert client.get("/staff/login?next=/staff/search").location == "/staff/search"
@@ -388,3 +404,47 @@ def csrf_token_at(client: FlaskClient, base_url: str) -> str:
 
     page = client.get("/staff/login", base_url=base_url).get_data(as_text=True)
     return CSRF_INPUT.search(page).group(1)
+
+
+# -- lockout shared through Redis ---------------------------------------------------------------
+
+
+@pytest.fixture
+def redis_apps(database_url: str, tmp_path) -> Iterator[list[Flask]]:
+    """Create apps counting in Redis (skipped where Redis is not running, a failure under CI)."""
+    if not redis_reachable():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Redis is not answering at 127.0.0.1:6379; .ci/run starts it")
+        pytest.skip("Redis is not running at 127.0.0.1:6379")
+    apps: list[Flask] = []
+    yield apps
+    for app in apps:
+        app.extensions["database"].dispose()
+
+
+def redis_app(database_url: str, tmp_path) -> Flask:
+    """Return an app whose rate limits and lockouts live in Redis."""
+    return create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "shared-by-both-instances",
+            "SEARCH_INDEX_DIR": str(tmp_path / "index"),
+            "RATELIMIT_STORAGE_URI": REDIS_URL,
+            "LOGIN_RATE_LIMIT": "1000 per minute",  # Redis outlives test runs: count only the lock here
+        }
+    )
+
+
+def test_failures_are_counted_in_redis_across_instances(redis_apps, database_url, tmp_path):
+    email = f"nobody-{secrets.token_hex(4)}@example.org"  # a key of this run alone in the shared store
+    first = redis_app(database_url, tmp_path)
+    redis_apps.append(first)
+    client = first.test_client()
+    assert [sign_in(client, email, "wrong one").status_code for _ in range(3)] == [400] * 3
+    second = redis_app(database_url, tmp_path)  # a new instance: nothing in its memory
+    redis_apps.append(second)
+    client = second.test_client()
+    assert [sign_in(client, email, "wrong one").status_code for _ in range(3)] == [400, 400, 429]
+    with second.test_request_context():
+        lockout.clear_failures(email)

@@ -16,6 +16,7 @@ import uuid
 from flask import Flask, current_app, flash, session
 from flask_login import LoginManager, UserMixin, login_user, logout_user
 
+from directory.config import ConfigError
 from directory.database import get_session
 from directory.models import Role, User
 
@@ -60,7 +61,22 @@ def session_fragment(user: User) -> str:
 
 def idle_limit_seconds() -> float:
     """Return how long a staff session may stay idle, from ``STAFF_SESSION_IDLE_HOURS``."""
-    return float(current_app.config.get("STAFF_SESSION_IDLE_HOURS") or DEFAULT_IDLE_HOURS) * 3600
+    return idle_hours(current_app.config.get("STAFF_SESSION_IDLE_HOURS")) * 3600
+
+
+def idle_hours(value: object) -> float:
+    """Read the idle limit in hours; raise :class:`ConfigError` naming the setting if it is not one."""
+    if value is None or value == "":
+        return DEFAULT_IDLE_HOURS
+    try:
+        hours = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        hours = -1.0
+    if not 0 < hours <= 24 * 365:
+        raise ConfigError(
+            f"STAFF_SESSION_IDLE_HOURS must be a number of hours above 0; it is {str(value)[:40]!r}"
+        )
+    return hours
 
 
 def load_user(session_id: str) -> StaffUser | None:
@@ -111,7 +127,7 @@ def end_session() -> None:
 
 def init_app(app: Flask) -> None:
     """Attach Flask-Login; staff are never remembered beyond the browser session."""
-    app.config.setdefault("STAFF_SESSION_IDLE_HOURS", DEFAULT_IDLE_HOURS)
+    app.config["STAFF_SESSION_IDLE_HOURS"] = idle_hours(app.config.get("STAFF_SESSION_IDLE_HOURS"))
     app.config.setdefault("REMEMBER_COOKIE_SECURE", True)
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
