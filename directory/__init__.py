@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Create and wire the app: configuration, database, blueprints and commands."""
     from directory import (
+        access,
+        admin,
+        auth,
         cli,
         database,
         errors,
@@ -25,6 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         request_safety,
         response_policy,
         search,
+        staff,
     )
     from directory.config import load_config
 
@@ -32,12 +36,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     load_config(app, dict(config) if config else None)
     request_safety.init_app(app)
     response_policy.init_app(app)
+    access.init_app(app)  # before CSRF and rate limits: who may ask is settled first
     database.init_app(app)
     search.init_app(app)
     extensions.init_app(app)
     errors.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(public.bp)
+    auth.init_app(app)
+    app.register_blueprint(staff.bp)
+    app.register_blueprint(admin.bp)
     cli.init_app(app)
     proxies.init_app(app)
     return app

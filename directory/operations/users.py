@@ -24,10 +24,7 @@ def create_user(session: Session, email: str, role: Role | str, password: str, *
     address = _validated_email(email)
     if session.scalar(select(User.id).where(func.lower(User.email) == address)) is not None:
         raise OperationError(f"A staff account for {address} already exists.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise OperationError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
-    if "\x00" in password:
-        raise OperationError("The password must not contain NUL characters.")
+    check_new_password(password)
     user = User(email=address, role=role, active=True)
     user.set_password(password)
     session.add(user)
@@ -49,3 +46,23 @@ def _validated_email(email: str) -> str:
         return EmailAddress(required=True).deserialize(email)
     except ValidationError as error:
         raise OperationError(f"{email!r}: {' '.join(error.messages)}") from error
+
+
+def check_new_password(password: str) -> None:
+    """Refuse a password too short to keep, or one holding NUL characters."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise OperationError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
+    if "\x00" in password:
+        raise OperationError("The password must not contain NUL characters.")
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """Re-hash ``user``'s password after checking the current one; the audit trail never sees either."""
+    if not user.check_password(current):
+        raise OperationError("Your current password is not correct.")
+    check_new_password(new)
+    if new == current:
+        raise OperationError("Choose a new password different from the current one.")
+    user.set_password(new)
+    session.flush()
+    record_event(session, actor=user, action="user.password_changed", record_type="user", record_id=user.id)

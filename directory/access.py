@@ -1,0 +1,109 @@
+"""Who may use each endpoint: one table, enforced by one app-wide check before every view.
+
+Every endpoint is listed in :data:`ACCESS` by name, or covered by an explicit entry in
+:data:`BLUEPRINT_ACCESS`. An endpoint that neither names is refused to everyone (fail closed),
+and the authorization matrix test fails for it. Roles: an admin may do everything a specialist may.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from flask import Flask, Response, abort, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from directory.models import Role
+from directory.response_policy import PRIVATE
+
+
+class Access(enum.Enum):
+    """Who may use an endpoint."""
+
+    #: Anyone, signed in or not.
+    PUBLIC = "public"
+    #: Signed-in staff: specialists and admins.
+    STAFF = "staff"
+    #: Signed-in admins only.
+    ADMIN = "admin"
+
+
+#: Endpoint name → who may use it.
+ACCESS: dict[str, Access] = {
+    "static": Access.PUBLIC,
+    "health.healthz": Access.PUBLIC,
+    "auth.login": Access.PUBLIC,
+    "auth.logout": Access.STAFF,
+    "auth.change_password": Access.STAFF,
+    "staff.home": Access.STAFF,
+    "staff.search": Access.STAFF,
+    "admin.users": Access.ADMIN,
+}
+
+#: Whole blueprints with one rule, stated here explicitly (an endpoint entry above wins).
+BLUEPRINT_ACCESS: dict[str, Access] = {
+    "public": Access.PUBLIC,
+}
+
+#: Blueprints whose pages are staff-only surfaces: never cached, never indexed.
+STAFF_BLUEPRINTS = frozenset({"auth", "staff", "admin"})
+
+#: Which roles each access level admits.
+ROLES_ALLOWED: dict[Access, frozenset[Role]] = {
+    Access.STAFF: frozenset({Role.SPECIALIST, Role.ADMIN}),
+    Access.ADMIN: frozenset({Role.ADMIN}),
+}
+
+
+def access_for(endpoint: str) -> Access | None:
+    """Return who may use ``endpoint``, or None when the table does not say (refused)."""
+    if endpoint in ACCESS:
+        return ACCESS[endpoint]
+    blueprint, dot, _name = endpoint.rpartition(".")
+    return BLUEPRINT_ACCESS.get(blueprint) if dot else None
+
+
+def init_app(app: Flask) -> None:
+    """Check every request against the table, and mark staff responses uncacheable and unindexed."""
+    app.before_request(enforce_access)
+    app.after_request(mark_staff_response)
+    app.register_error_handler(403, forbidden_page)
+
+
+def enforce_access(request_endpoint: str | None = None) -> Response | None:
+    """Refuse a request its endpoint's access level does not admit (login redirect or 403)."""
+    endpoint = request_endpoint or request.endpoint
+    if endpoint is None:  # no route matched: the 404 or 405 answers on its own
+        return None
+    access = access_for(endpoint)
+    if access is None:
+        abort(403)
+    if access is Access.PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        return redirect(login_url(), 303 if request.method not in ("GET", "HEAD") else 302)
+    if current_user.role not in ROLES_ALLOWED[access]:
+        abort(403)
+    return None
+
+
+def login_url() -> str:
+    """Return the sign-in page's address, asking to come back here for a GET."""
+    if request.method in ("GET", "HEAD"):
+        here = request.full_path if request.query_string else request.path
+        return url_for("auth.login", next=here)
+    return url_for("auth.login")
+
+
+def mark_staff_response(response: Response) -> Response:
+    """Keep staff pages out of every cache and every search engine."""
+    if request.blueprint in STAFF_BLUEPRINTS:
+        response.headers["Cache-Control"] = PRIVATE
+        response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def forbidden_page(_error: Exception) -> Response:
+    """Say that this page is not for this account, and where to go instead."""
+    response = make_response(render_template("errors/forbidden.html"), 403)
+    response.headers["Cache-Control"] = PRIVATE
+    return response

@@ -1,0 +1,11 @@
+"""The research team's admin pages at ``/admin/`` (blueprint ``admin``); admins only (see access)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from directory.admin import pages_users  # noqa: E402  (registers its routes on bp)
+
+__all__ = ["bp", "pages_users"]

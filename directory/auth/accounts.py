@@ -1,0 +1,134 @@
+"""Flask-Login over the ``users`` table, with sessions that end on their own.
+
+A session holds the user's id plus a fragment derived from the password hash and the active flag
+(Flask-Login's alternative-id pattern): changing the password or deactivating the account changes
+the fragment, so every open session of that account stops working on its next request. A session
+idle for ``STAFF_SESSION_IDLE_HOURS`` (default 8) is refused too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+import uuid
+
+from flask import Flask, current_app, flash, session
+from flask_login import LoginManager, UserMixin, login_user, logout_user
+
+from directory.config import ConfigError
+from directory.database import get_session
+from directory.models import Role, User
+
+DEFAULT_IDLE_HOURS = 8.0
+#: The session key holding the time (Unix seconds) of the signed-in user's last request.
+LAST_SEEN_KEY = "staff_last_seen"
+
+login_manager = LoginManager()
+
+
+class StaffUser(UserMixin):
+    """The signed-in staff member, as Flask-Login sees them (a detached snapshot of the row)."""
+
+    def __init__(self, user: User) -> None:
+        self.user_id: uuid.UUID = user.id
+        self.email: str = user.email
+        self.role: Role = Role(user.role)
+        self.active: bool = user.active
+        self._fragment = session_fragment(user)
+
+    @property
+    def is_active(self) -> bool:
+        """Whether the account may be signed in."""
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        """Whether this staff member is an admin."""
+        return self.role is Role.ADMIN
+
+    def get_id(self) -> str:
+        """Return the session's id: the user's id and the fragment tying it to the password and flag."""
+        return f"{self.user_id}:{self._fragment}"
+
+
+def session_fragment(user: User) -> str:
+    """Return a keyed digest of the account's password hash and active flag."""
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    material = f"{user.password_hash}|{int(bool(user.active))}".encode()
+    return hmac.new(key, material, hashlib.sha256).hexdigest()[:32]
+
+
+def idle_limit_seconds() -> float:
+    """Return how long a staff session may stay idle, from ``STAFF_SESSION_IDLE_HOURS``."""
+    return idle_hours(current_app.config.get("STAFF_SESSION_IDLE_HOURS")) * 3600
+
+
+def idle_hours(value: object) -> float:
+    """Read the idle limit in hours; raise :class:`ConfigError` naming the setting if it is not one."""
+    if value is None or value == "":
+        return DEFAULT_IDLE_HOURS
+    try:
+        hours = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        hours = -1.0
+    if not 0 < hours <= 24 * 365:
+        raise ConfigError(
+            f"STAFF_SESSION_IDLE_HOURS must be a number of hours above 0; it is {str(value)[:40]!r}"
+        )
+    return hours
+
+
+def load_user(session_id: str) -> StaffUser | None:
+    """Return the session's staff member, or None if the session no longer stands."""
+    user_id, _, fragment = session_id.partition(":")
+    try:
+        key = uuid.UUID(user_id)
+    except ValueError:
+        return None
+    user = get_session().get(User, key)
+    if user is None or not user.active or not hmac.compare_digest(fragment, session_fragment(user)):
+        _forget_session("Your session has ended. Please sign in again.")
+        return None
+    if _idle_too_long():
+        hours = f"{idle_limit_seconds() / 3600:g}"
+        _forget_session(f"You were signed out after {hours} hours without activity. Please sign in again.")
+        return None
+    session[LAST_SEEN_KEY] = int(time.time())
+    return StaffUser(user)
+
+
+def _idle_too_long() -> bool:
+    """Whether the session's last request is older than the idle limit (or unknown)."""
+    last_seen = session.get(LAST_SEEN_KEY)
+    if not isinstance(last_seen, int | float):
+        return True
+    return time.time() - last_seen > idle_limit_seconds()
+
+
+def _forget_session(message: str) -> None:
+    """Drop a session that no longer stands, telling the person why on the next page."""
+    session.clear()
+    flash(message, "info")
+
+
+def start_session(user: User) -> None:
+    """Sign ``user`` in on a fresh session (nothing from before the sign-in is kept)."""
+    session.clear()
+    session[LAST_SEEN_KEY] = int(time.time())
+    login_user(StaffUser(user))
+
+
+def end_session() -> None:
+    """Sign out and forget everything the session held."""
+    logout_user()
+    session.clear()
+
+
+def init_app(app: Flask) -> None:
+    """Attach Flask-Login; staff are never remembered beyond the browser session."""
+    app.config["STAFF_SESSION_IDLE_HOURS"] = idle_hours(app.config.get("STAFF_SESSION_IDLE_HOURS"))
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", True)
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user)
+    login_manager.init_app(app)
