@@ -1,4 +1,4 @@
-"""``GET /healthz``: is the database reachable, what does it hold, and at which schema revision."""
+"""``GET /healthz``: the database (reachable, counts, schema revision) and the search index's state."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from directory.database import get_database
+from directory.index_repair import IndexHealth
 from directory.migrate import current_revision, head_revision
 from directory.models import Article, Center, ListingStatus
+from directory.search import get_search_service
 
 bp = Blueprint("health", __name__)
 
@@ -40,4 +42,8 @@ def healthz() -> tuple[Response, int]:
     }
     if revision != head:
         body["reason"] = "the database schema is not at the newest revision; run 'flask db upgrade'"
+    index = get_search_service().health()
+    body["index"] = index.value
+    if index is not IndexHealth.OK:
+        body["status"] = "degraded"
     return jsonify(body), 200
