@@ -92,13 +92,13 @@ def explain_fault(fault: Fault) -> str:
         if generation != fault.generation and storage.read_state(generation) is not None
     ]
     meanwhile = (
-        f"a running site answers searches from the previous generation ({earlier[0]}) meanwhile"
+        f"answers searches from the previous generation ({earlier[0]}) meanwhile"
         if earlier
-        else "a running site answers searches with a 503 page meanwhile (there is no previous generation)"
+        else "answers searches with a 503 page meanwhile (there is no previous generation)"
     )
     return (
         f"The search index is damaged: {fault.describe()}.\n"
-        f"The site rebuilds it in the background when it notices; {meanwhile}.\n"
+        f"A running site rebuilds it in the background once it notices, and {meanwhile}.\n"
         "To repair it now, run 'flask index rebuild': it builds a new generation from the database "
         "and removes the damaged one."
     )
