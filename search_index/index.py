@@ -124,6 +124,8 @@ class SearchIndex:
     @property
     def fault(self) -> Fault | None:
         """The damage found in the current generation, or None (searches then use the last good one)."""
+        if not self._damaged:  # the usual case costs no file read
+            return None
         generation = storage.current_generation(self.root)
         return self._damaged.get(generation) if generation is not None else None
 
