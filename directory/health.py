@@ -1,4 +1,4 @@
-"""``GET /healthz``: is the database reachable, what does it hold, and at which schema revision.
+"""``GET /healthz``: the database (reachable, counts, schema revision) and the search index's state.
 
 The public answer names what is wrong in words ("database unreachable"); the driver's message,
 which can carry the database's address, goes to the log for the operator.
@@ -14,8 +14,10 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from directory.database import get_database
+from directory.index_repair import IndexHealth
 from directory.migrate import current_revision, head_revision
 from directory.models import Article, Center, ListingStatus
+from directory.search import get_search_service
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)
@@ -35,12 +37,16 @@ class DatabaseProblem(Exception):
 
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
-    """Report database reachability and counts; 503 with a reason in words when it cannot serve."""
+    """Report the database (503 with a reason in words when it cannot serve) and the index's state."""
     try:
         database = database_report(get_database().engine)
     except DatabaseProblem as problem:
         return jsonify(status="unavailable", database="error", reason=problem.reason), 503
     body: dict[str, Any] = {"status": "ok" if "reason" not in database else "degraded", **database}
+    index = get_search_service().health()
+    body["index"] = index.value
+    if index is not IndexHealth.OK:
+        body["status"] = "degraded"
     return jsonify(body), 200
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from directory.models import Center, Location, SearchChange, TaxonomyTerm, center_terms, utcnow
 from directory.schemas.geography import US_STATES
-from search_index import IndexBusy, SearchIndex, SyncState
+from search_index import IndexBusy, IndexCorrupt, SearchIndex, SyncState
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +160,14 @@ class IndexSync:
         self._check_lock = threading.Lock()
 
     def sync(self, timeout: float | None = None) -> SyncReport:
-        """Apply every pending change; raise :class:`IndexBusy` if another writer holds the index."""
+        """Apply every pending change; raise :class:`IndexBusy` if another writer holds the index.
+
+        Raise :class:`IndexCorrupt` if the current generation is damaged: the changes wait in the
+        log for the rebuild that replaces it.
+        """
+        fault = self.index.fault
+        if fault is not None:
+            raise IndexCorrupt(fault)
         with self.index.sync_lock(timeout):
             state = self.index.state()
             if state is None or self.index.rebuild_reason():
@@ -210,6 +217,8 @@ class IndexSync:
             log.info("search index busy; changes stay in the log for the next sync")
         except IndexNotBuilt as error:
             log.warning("search index not built (%s); run 'flask index rebuild'", error)
+        except IndexCorrupt:
+            log.debug("search index damaged; changes stay in the log for the rebuild")
         except Exception:
             log.exception("search index sync failed; changes stay in the log for the next sync")
         return None
@@ -223,7 +232,7 @@ class IndexSync:
         try:
             self._last_check = time.monotonic()
             state = self.index.state()
-            if state is None or self.index.rebuild_reason():
+            if state is None or self.index.rebuild_reason() or self.index.fault is not None:
                 return
             with self.sessions() as session:
                 newest = session.scalar(select(func.max(SearchChange.id))) or 0
@@ -232,8 +241,22 @@ class IndexSync:
         finally:
             self._check_lock.release()
 
-    def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """Build a complete new index from the database, switch to it, and return its size."""
+    def rebuild(self, progress: Callable[[int, int], None] | None = None, *, wait: float = 0.0) -> int:
+        """Build a complete new index from the database, switch to it, and return its size.
+
+        One process at a time rebuilds an index folder: raise :class:`IndexBusy` if another
+        still holds it after ``wait`` seconds.
+        """
+        with self.index.rebuild_lock(wait):
+            return self._rebuild(progress)
+
+    def rebuild_if_needed(self, wait: float = 0.0) -> None:
+        """Rebuild unless the index is usable (checked again under the lock); raise :class:`IndexBusy`."""
+        with self.index.rebuild_lock(wait):
+            if self.index.rebuild_reason():
+                self._rebuild(None)
+
+    def _rebuild(self, progress: Callable[[int, int], None] | None) -> int:
         with self.sessions() as session:
             newest = session.scalar(select(func.max(SearchChange.id))) or 0
             recent = set(

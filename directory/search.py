@@ -16,14 +16,18 @@ from sqlalchemy.orm import Session, selectinload
 from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
 
 from directory.database import get_session
+from directory.index_repair import IndexHealth, IndexRepair
 from directory.indexing import IndexSync, install_after_commit_sync
 from directory.models import Center, ListingStatus, Taxonomy, VerificationStatus
 from directory.schemas.geography import US_STATES
 from search_index import (
+    IndexBusy,
+    IndexCorrupt,
     LocationError,
     SearchError,
     SearchIndex,
     SearchRequest,
+    SearchResult,
     VocabTerm,
     Vocabulary,
     groups_from_json,
@@ -36,6 +40,10 @@ from search_index.searching import DEFAULT_RADIUS_MILES
 
 DEFAULT_SYNONYMS_FILE = Path(__file__).resolve().parents[1] / "data" / "synonyms.json"
 PUBLIC_STATUSES = (ListingStatus.PUBLISHED.value,)
+
+
+class SearchUnavailable(RuntimeError):
+    """The index is damaged and no earlier generation can answer; a rebuild is under way."""
 
 
 class Viewer(enum.Enum):
@@ -96,12 +104,15 @@ class SearchResponse:
 
 
 def search_centers(query: CenterQuery, viewer: Viewer) -> SearchResponse:
-    """Search the directory as ``viewer``; raise :class:`SearchError` with a message for bad input."""
+    """Search the directory as ``viewer``; raise :class:`SearchError` with a message for bad input.
+
+    Raise :class:`SearchUnavailable` while a damaged index is rebuilt with no earlier one to use.
+    """
     service = get_search_service()
     request, place = _to_request(query, viewer)
     service.ensure_ready()
     service.sync.catch_up_if_due()
-    result = service.index.search(request)
+    result = service.search(request)
     session = get_session()
     centers = _hydrate(session, [hit.id for hit in result.hits])
     hits = [
@@ -262,17 +273,52 @@ class SearchService:
     def __init__(self, index: SearchIndex, sync: IndexSync) -> None:
         self.index = index
         self.sync = sync
+        self.repair = IndexRepair(index, self.rebuild)
 
     def ensure_ready(self) -> None:
-        """Build the index if this node has none, or one of an older schema version."""
+        """Build the index if this node has none, or one of an older schema version.
+
+        Raise :class:`SearchUnavailable` while another process or thread is building it.
+        """
         if self.index.rebuild_reason():
-            self.rebuild()
+            self._reload_vocabulary()
+            try:
+                self.sync.rebuild_if_needed()
+            except IndexBusy as error:
+                raise SearchUnavailable(
+                    "The search index is being built; please try again shortly."
+                ) from error
 
     def rebuild(self, progress: Any = None) -> int:
-        """Reload the vocabulary, then rebuild the index from the database."""
+        """Reload the vocabulary, then rebuild the index from the database.
+
+        Raise :class:`search_index.IndexBusy` if another process is rebuilding this index folder.
+        """
+        self._reload_vocabulary()
+        return self.sync.rebuild(progress)
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Search the index; repair it in the background when it is found damaged.
+
+        Raise :class:`SearchUnavailable` when no generation of the index can answer meanwhile.
+        """
+        try:
+            result = self.index.search(request)
+        except IndexCorrupt as error:
+            self.repair.start(error.fault)
+            raise SearchUnavailable("Search is being rebuilt; please try again in a minute.") from error
+        fault = self.index.fault
+        if fault is not None:  # answered from an earlier generation
+            self.repair.start(fault)
+        return result
+
+    def health(self) -> IndexHealth:
+        """Say how this node's index is (see :meth:`IndexRepair.health`)."""
+        return self.repair.health()
+
+    def _reload_vocabulary(self) -> None:
         with self.sync.sessions() as session:
             self.index.vocabulary = load_vocabulary(session)
-        return self.sync.rebuild(progress)
 
 
 def load_vocabulary(session: Session) -> Vocabulary:
@@ -329,4 +375,12 @@ def _sync_after_commit(app: Flask) -> None:
     get_search_service(app).sync.sync_quietly()
 
 
-__all__ = ["CenterQuery", "LocationError", "SearchError", "SearchResponse", "Viewer", "search_centers"]
+__all__ = [
+    "CenterQuery",
+    "LocationError",
+    "SearchError",
+    "SearchResponse",
+    "SearchUnavailable",
+    "Viewer",
+    "search_centers",
+]

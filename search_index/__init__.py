@@ -11,6 +11,7 @@ warnings.filterwarnings("ignore", message='"is" with a literal', category=Syntax
 
 from search_index.geo import Place, resolve_place
 from search_index.index import SearchIndex
+from search_index.integrity import Fault, IndexCorrupt
 from search_index.schema import SCHEMA_VERSION, document_digest
 from search_index.storage import IndexBusy, SyncState
 from search_index.synonyms import groups_from_json
@@ -29,8 +30,10 @@ from search_index.types import (
 __all__ = [
     "SCHEMA_VERSION",
     "FacetCount",
+    "Fault",
     "Hit",
     "IndexBusy",
+    "IndexCorrupt",
     "LocationError",
     "Place",
     "SearchError",

@@ -6,14 +6,15 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.query import Or, Term
 
-from search_index import storage
+from search_index import integrity, storage
 from search_index.analysis import analyze
+from search_index.integrity import Fault, GenerationStorage, IndexCorrupt
 from search_index.query import ParsedQuery, parse_query
 from search_index.schema import SCHEMA_VERSION, SPELLING_FIELDS, TEXT_FIELDS, index_fields, make_schema
 from search_index.searching import run_search, validate_request
@@ -31,18 +32,28 @@ PARALLEL_BUILD_FROM = 5000
 MAX_SEGMENTS = 8
 
 Progress = Callable[[Iterable[Mapping[str, Any]], int | None], Iterable[Mapping[str, Any]]]
+Answer = TypeVar("Answer")
 
 
 class _View:
-    """An open generation: its Whoosh index, one reused searcher and the snapshot built from it."""
+    """An open generation: its Whoosh index, one reused searcher and the snapshot built from it.
+
+    Its files are read with ``os.pread``, not memory maps (see :mod:`search_index.integrity`):
+    a file cut short under it makes a read fail with an error instead of killing the process.
+    """
 
     def __init__(self, generation: Path, stamp: tuple[int, int] | None) -> None:
         self.generation = generation
         self.stamp = stamp
-        self.index = whoosh_index.open_dir(str(generation))
-        self.searcher = self.index.searcher()
-        self.version = self.index.latest_generation()
-        self.snapshot = Snapshot(self.searcher)
+        self.files = GenerationStorage(generation)
+        try:
+            self.index = self.files.open_index(integrity.INDEX_NAME)
+            self.searcher = self.index.searcher()
+            self.version = self.index.latest_generation()
+            self.snapshot = Snapshot(self.searcher)
+        except BaseException:
+            self.files.close_opened()
+            raise
 
     def refresh_if_changed(self) -> None:
         """Pick up commits made since the snapshot was built (by this or another process)."""
@@ -54,7 +65,10 @@ class _View:
 
     def close(self) -> None:
         """Release the searcher's files."""
-        self.searcher.close()
+        try:
+            self.searcher.close()
+        finally:
+            self.files.close_opened()
 
 
 class SearchIndex:
@@ -79,6 +93,10 @@ class SearchIndex:
         self.build_memory_mb = build_memory_mb
         self._lock = threading.RLock()
         self._view: _View | None = None
+        #: Generations found damaged, set aside until a rebuild replaces them.
+        self._damaged: dict[Path, Fault] = {}
+        #: Generations read in full once after an error the quick check could not explain.
+        self._read_in_full: set[Path] = set()
 
     # -- state -------------------------------------------------------------------------------
 
@@ -99,6 +117,41 @@ class SearchIndex:
     def sync_lock(self, timeout: float | None = None) -> Any:
         """Return a context manager holding the lock under which changes are read and applied."""
         return storage.sync_lock(self.root, self.writer_timeout if timeout is None else timeout)
+
+    def rebuild_lock(self, timeout: float = 0.0) -> Any:
+        """Return a context manager holding the lock under which one process at a time rebuilds."""
+        return storage.rebuild_lock(self.root, timeout)
+
+    @property
+    def fault(self) -> Fault | None:
+        """The damage found in the current generation, or None (searches then use the last good one)."""
+        if not self._damaged:  # the usual case costs no file read
+            return None
+        generation = storage.current_generation(self.root)
+        return self._damaged.get(generation) if generation is not None else None
+
+    @property
+    def serving(self) -> Path | None:
+        """The generation searches are answered from now, or None before the first search."""
+        view = self._view
+        return view.generation if view is not None else None
+
+    def check_files(self, *, deep: bool = False) -> Fault | None:
+        """Look for damage in the current generation's files and set a damaged one aside.
+
+        The quick check costs a millisecond or two; ``deep`` reads everything (see
+        :func:`search_index.integrity.find_fault`).
+        """
+        generation = storage.current_generation(self.root)
+        if generation is None:
+            return None
+        known = self._damaged.get(generation)
+        if known is not None:
+            return known
+        fault = integrity.find_fault(generation, deep=deep)
+        if fault is not None:
+            self._set_aside(fault)
+        return fault
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -129,6 +182,10 @@ class SearchIndex:
         state.built_at = time.time()
         storage.write_state(generation, state)
         storage.switch_to(self.root, generation)
+        with self._lock:
+            for damaged in list(self._damaged):
+                storage.remove_generation(damaged)
+                del self._damaged[damaged]
         storage.prune(self.root)
         return generation
 
@@ -137,11 +194,16 @@ class SearchIndex:
         generation = storage.current_generation(self.root)
         if generation is None:
             raise FileNotFoundError(f"there is no search index at {self.root}")
-        index = whoosh_index.open_dir(str(generation))
+        if generation in self._damaged:
+            raise IndexCorrupt(self._damaged[generation])
         try:
+            index = GenerationStorage(generation, readonly=False).open_index(integrity.INDEX_NAME)
             writer = index.writer(timeout=self.writer_timeout)
         except LockError as error:
             raise IndexBusy(f"the search index at {generation} is locked by another writer") from error
+        except Exception as error:
+            self._raise_if_damaged(generation, error)
+            raise
         try:
             documents = [index_fields(doc, self.vocabulary) for doc in upserts]
             stale = [*deletes, *(fields["id"] for fields in documents)]
@@ -165,7 +227,7 @@ class SearchIndex:
     # -- reading -----------------------------------------------------------------------------
 
     def _current(self) -> _View:
-        """Return the open view of the current generation, reopening after a switch or commit."""
+        """Return the view to search: the current generation's, or the last good one while it is damaged."""
         stamp = storage.pointer_stamp(self.root)
         view = self._view
         if view is None or stamp != view.stamp:
@@ -173,25 +235,103 @@ class SearchIndex:
             if generation is None:
                 raise FileNotFoundError(f"there is no search index at {self.root}")
             if view is None or generation != view.generation:
-                new_view = _View(generation, stamp)
-                if view is not None:
-                    view.close()
-                self._view = view = new_view
+                view = self._open(generation, stamp)
             else:
                 view.stamp = stamp
-        view.refresh_if_changed()
+        try:
+            view.refresh_if_changed()
+        except Exception as error:
+            self._raise_if_damaged(view.generation, error)
+            raise
         return view
 
+    def _open(self, generation: Path, stamp: tuple[int, int] | None) -> _View:
+        """Open ``generation``; if it is damaged, set it aside and open the last good one instead."""
+        if generation not in self._damaged:
+            try:
+                return self._install(_View(generation, stamp))
+            except Exception as error:
+                if self._notice(generation, error) is None:
+                    raise
+        view = self._view
+        if view is not None and view.generation not in self._damaged:
+            view.stamp = stamp  # keep serving the generation that served until now
+            return view
+        for older in storage.generations(self.root):
+            state = storage.read_state(older)
+            if older in self._damaged or state is None or state.schema_version != SCHEMA_VERSION:
+                continue
+            try:
+                return self._install(_View(older, stamp))
+            except Exception as error:
+                if self._notice(older, error) is None:
+                    raise
+        raise IndexCorrupt(self._damaged[generation])
+
+    def _install(self, view: _View) -> _View:
+        if self._view is not None:
+            self._view.close()
+        self._view = view
+        return view
+
+    def _notice(self, generation: Path, error: Exception) -> Fault | None:
+        """After ``error`` reading ``generation``, look for damage; set a damaged generation aside."""
+        fault = integrity.find_fault(generation)
+        if fault is None and generation not in self._read_in_full:
+            # Damage inside a file's data shows only when all of it is read: do that once.
+            self._read_in_full.add(generation)
+            fault = integrity.find_fault(generation, deep=True)
+        if fault is not None:
+            self._set_aside(fault)
+        return fault
+
+    def _set_aside(self, fault: Fault) -> None:
+        with self._lock:
+            self._damaged[fault.generation] = fault
+            if self._view is not None and self._view.generation == fault.generation:
+                self._view.close()
+                self._view = None
+
+    def _raise_if_damaged(self, generation: Path, error: Exception) -> None:
+        """Raise :class:`IndexCorrupt` if ``error`` came from damage in ``generation``'s files."""
+        fault = self._damaged.get(generation) or self._notice(generation, error)
+        if fault is not None:
+            raise IndexCorrupt(fault) from error
+
+    def _read(self, answer: Callable[[_View], Answer]) -> Answer:
+        """Answer from the view to search; if its files turn out damaged, once more from the last good one."""
+        with self._lock:
+            try:
+                return self._read_once(answer)
+            except IndexCorrupt:
+                # The damaged generation is set aside now: an earlier one answers, or this raises again.
+                return self._read_once(answer)
+
+    def _read_once(self, answer: Callable[[_View], Answer]) -> Answer:
+        view = self._current()
+        try:
+            return answer(view)
+        except Exception as error:
+            self._raise_if_damaged(view.generation, error)
+            raise
+
     def search(self, request: SearchRequest) -> SearchResult:
-        """Answer a search; raise :class:`SearchError` for a request that cannot be answered."""
+        """Answer a search; raise :class:`SearchError` for a request that cannot be answered.
+
+        Raise :class:`IndexCorrupt` when the current generation is damaged and no earlier one
+        can answer instead.
+        """
         validate_request(request, self.vocabulary)
         query = parse_query(request.text, self.synonyms)
-        with self._lock:
-            view = self._current()
+
+        def answer(view: _View) -> tuple[Any, Respelling | None]:
             outcome = run_search(view.snapshot, self.vocabulary, request, query)
             respelling = None
             if not query.is_empty and outcome.total < SUGGEST_BELOW:
                 respelling = self._respelling(view, query)
+            return outcome, respelling
+
+        outcome, respelling = self._read(answer)
         suggestion = self._suggest(request, respelling, outcome.total) if respelling else None
         return SearchResult(
             total=outcome.total,
@@ -218,13 +358,13 @@ class SearchIndex:
         if respelled is None:
             return None
         retry_query = parse_query(respelled, self.synonyms)
-        with self._lock:
-            retry = run_search(
-                self._current().snapshot,
-                self.vocabulary,
-                SearchRequest(**{**request.__dict__, "text": respelled, "page": 1}),
-                retry_query,
+        retry_request = SearchRequest(**{**request.__dict__, "text": respelled, "page": 1})
+        try:
+            retry = self._read(
+                lambda view: run_search(view.snapshot, self.vocabulary, retry_request, retry_query)
             )
+        except IndexCorrupt:
+            return None  # the answer already given stands; a suggestion is optional
         return respelled if retry.total > total else None
 
     def _known(self, view: _View, word: str) -> bool:
@@ -239,13 +379,11 @@ class SearchIndex:
 
     def digests(self) -> dict[str, str]:
         """Return each indexed listing's document fingerprint, for drift checks."""
-        with self._lock:
-            return self._current().snapshot.digests()
+        return self._read(lambda view: view.snapshot.digests())
 
     def doc_count(self) -> int:
         """Return how many listings the index holds."""
-        with self._lock:
-            return self._current().snapshot.count
+        return self._read(lambda view: view.snapshot.count)
 
     def close(self) -> None:
         """Release open files."""

@@ -4,6 +4,7 @@ Layout of an index root::
 
     CURRENT            name of the generation searches use (replaced atomically)
     sync.lock          held while changes are applied, so one writer reads the database at a time
+    rebuild.lock       held while a new generation is built, so one process builds at a time
     gen-<n>/           a complete Whoosh index, with ``state.json``: schema version and the
                        last change from the database's change log that it contains
 """
@@ -24,6 +25,7 @@ from pathlib import Path
 POINTER = "CURRENT"
 STATE_FILE = "state.json"
 LOCK_FILE = "sync.lock"
+REBUILD_LOCK_FILE = "rebuild.lock"
 GENERATION_PREFIX = "gen-"
 
 
@@ -76,6 +78,17 @@ def pointer_stamp(root: Path) -> tuple[int, int] | None:
     return stat.st_mtime_ns, stat.st_ino
 
 
+def generations(root: Path) -> list[Path]:
+    """Return every generation directory, newest first (finished or not)."""
+    return sorted((p for p in root.glob(f"{GENERATION_PREFIX}*") if p.is_dir()), reverse=True)
+
+
+def remove_generation(generation: Path) -> None:
+    """Delete a generation directory (one found damaged; never the current one)."""
+    if current_generation(generation.parent) != generation:
+        shutil.rmtree(generation, ignore_errors=True)
+
+
 def new_generation(root: Path) -> Path:
     """Create and return an empty directory for a new generation."""
     root.mkdir(parents=True, exist_ok=True)
@@ -118,8 +131,31 @@ def write_state(generation: Path, state: SyncState) -> None:
 @contextlib.contextmanager
 def sync_lock(root: Path, timeout: float) -> Iterator[None]:
     """Hold the root's sync lock, waiting at most ``timeout`` seconds; raise :class:`IndexBusy`."""
+    with _file_lock(root, LOCK_FILE, timeout, "is locked by another writer"):
+        yield
+
+
+@contextlib.contextmanager
+def rebuild_lock(root: Path, timeout: float) -> Iterator[None]:
+    """Hold the root's rebuild lock, waiting at most ``timeout`` seconds; raise :class:`IndexBusy`."""
+    with _file_lock(root, REBUILD_LOCK_FILE, timeout, "is being rebuilt by another process"):
+        yield
+
+
+def is_rebuilding(root: Path) -> bool:
+    """Whether any process (this one included) holds the root's rebuild lock now."""
+    try:
+        with rebuild_lock(root, timeout=0):
+            return False
+    except IndexBusy:
+        return True
+
+
+@contextlib.contextmanager
+def _file_lock(root: Path, name: str, timeout: float, busy: str) -> Iterator[None]:
+    """Hold an exclusive lock on ``root/name`` (shared by every process on this folder)."""
     root.mkdir(parents=True, exist_ok=True)
-    with open(root / LOCK_FILE, "a+b") as handle:
+    with open(root / name, "a+b") as handle:
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -127,7 +163,7 @@ def sync_lock(root: Path, timeout: float) -> Iterator[None]:
                 break
             except OSError as error:
                 if error.errno not in (errno.EAGAIN, errno.EACCES) or time.monotonic() >= deadline:
-                    raise IndexBusy(f"the search index at {root} is locked by another writer") from error
+                    raise IndexBusy(f"the search index at {root} {busy}") from error
                 time.sleep(0.02)
         try:
             yield

@@ -3,16 +3,19 @@ import logging
 import socket
 
 from directory import create_app
+from directory.search import get_search_service
 
 
 def test_healthz_reports_database_and_counts(client, create_center, session):
     create_center(status="published")
     create_center(status="draft")
     session.commit()
+    get_search_service(client.application).rebuild()
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.get_json()
     assert body["database"] == "ok"
+    assert body["index"] == "ok"
     assert body["status"] == "ok"
     assert body["published_centers"] == 1
     assert body["published_articles"] == 0

@@ -8,8 +8,8 @@ import click
 from flask.cli import AppGroup
 
 from directory.indexing import IndexNotBuilt
-from directory.search import get_search_service
-from search_index import IndexBusy
+from directory.search import SearchUnavailable, get_search_service
+from search_index import Fault, IndexBusy, IndexCorrupt, storage
 
 
 @click.group("index", cls=AppGroup, help="Build, update and check this node's search index.")
@@ -28,7 +28,12 @@ def rebuild_command() -> None:
             bar.length = max(total, 1)
             bar.update(done - bar.pos)
 
-        count = service.rebuild(progress)
+        try:
+            count = service.rebuild(progress)
+        except IndexBusy as error:
+            raise click.ClickException(
+                f"{error}: wait for it to finish, then run 'flask index check'."
+            ) from error
     click.echo(f"Indexed {count} listings into {service.index.state() and service.index.root}.")
 
 
@@ -43,6 +48,8 @@ def sync_command(timeout: float) -> None:
         raise click.ClickException(f"{error}; the changes stay in the log, try again shortly.") from error
     except IndexNotBuilt as error:
         raise click.ClickException(f"{error}; run 'flask index rebuild'.") from error
+    except IndexCorrupt as error:
+        raise click.ClickException(explain_fault(error.fault)) from error
     click.echo(
         f"Applied changes through #{report.applied_through}: {report.upserted} updated, "
         f"{report.deleted} removed ({report.gaps} change ids still awaited)."
@@ -50,14 +57,21 @@ def sync_command(timeout: float) -> None:
 
 
 @index_group.command(
-    "check", help="Compare the database with the index; exit 1 on drift, naming the listings."
+    "check",
+    help="Read every index file, then compare the database with the index; exit 1 on damage or drift.",
 )
 def check_command() -> None:
-    """Report missing, stale and extra documents."""
+    """Report a damaged file, or missing, stale and extra documents."""
     from directory.indexing import check_drift
 
     service = get_search_service()
-    service.ensure_ready()
+    try:
+        service.ensure_ready()
+    except SearchUnavailable as error:
+        raise click.ClickException(f"{error} Run the check when the build has finished.") from error
+    fault = service.index.check_files(deep=True)
+    if fault is not None:
+        raise click.ClickException(explain_fault(fault))
     drift = check_drift(service.sync)
     for kind in ("missing", "stale", "extra"):
         for listing in getattr(drift, kind):
@@ -68,3 +82,23 @@ def check_command() -> None:
             f"{len(drift.extra)} extra. Run 'flask index sync' or 'flask index rebuild'."
         )
     click.echo(f"The index matches the database ({drift.checked} listings).")
+
+
+def explain_fault(fault: Fault) -> str:
+    """Say what is damaged, what the site does meanwhile and what to run."""
+    earlier = [
+        generation.name
+        for generation in storage.generations(fault.generation.parent)
+        if generation != fault.generation and storage.read_state(generation) is not None
+    ]
+    meanwhile = (
+        f"answers searches from the previous generation ({earlier[0]}) meanwhile"
+        if earlier
+        else "answers searches with a 503 page meanwhile (there is no previous generation)"
+    )
+    return (
+        f"The search index is damaged: {fault.describe()}.\n"
+        f"A running site rebuilds it in the background once it notices, and {meanwhile}.\n"
+        "To repair it now, run 'flask index rebuild': it builds a new generation from the database "
+        "and removes the damaged one."
+    )

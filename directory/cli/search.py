@@ -8,7 +8,15 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from directory.search import CenterQuery, SearchError, Viewer, search_centers
+from directory.search import (
+    CenterQuery,
+    SearchError,
+    SearchResponse,
+    SearchUnavailable,
+    Viewer,
+    get_search_service,
+    search_centers,
+)
 from search_index.types import SORT_ORDERS
 
 TAXONOMY_FILE = Path(__file__).resolve().parents[2] / "data" / "taxonomy.json"
@@ -72,7 +80,7 @@ def search_command(ctx: click.Context, text: str, **options: object) -> None:
         per_page=options["per_page"],  # type: ignore[arg-type]
     )
     try:
-        response = search_centers(query, Viewer.STAFF)
+        response = _search_waiting_for_repair(query)
     except SearchError as error:
         click.echo(f"Error: {error}", err=True)
         ctx.exit(2)
@@ -80,6 +88,21 @@ def search_command(ctx: click.Context, text: str, **options: object) -> None:
         click.echo(json.dumps(response.as_json(), indent=2, ensure_ascii=False))
         return
     _print_table(response)
+
+
+def _search_waiting_for_repair(query: CenterQuery) -> SearchResponse:
+    """Search; if the index is damaged with nothing to fall back on, wait for its rebuild first."""
+    try:
+        return search_centers(query, Viewer.STAFF)
+    except SearchUnavailable:
+        click.echo("The search index is damaged; rebuilding it from the database first.", err=True)
+        get_search_service().repair.wait()
+    try:
+        return search_centers(query, Viewer.STAFF)
+    except SearchUnavailable as error:
+        raise click.ClickException(
+            "The search index could not be rebuilt; see 'flask index check'."
+        ) from error
 
 
 def _print_table(response: object) -> None:

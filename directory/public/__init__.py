@@ -19,6 +19,7 @@ from directory.public import (  # noqa: E402  (the modules register their routes
     pages_landing,
     pages_meta,
     pages_search,
+    pages_unavailable,
 )
 
 __all__ = [
@@ -31,4 +32,5 @@ __all__ = [
     "pages_landing",
     "pages_meta",
     "pages_search",
+    "pages_unavailable",
 ]

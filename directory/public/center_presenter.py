@@ -17,7 +17,14 @@ from directory.models import Article, Center, ListingStatus, TaxonomyTerm, Verif
 from directory.models.articles import article_topics
 from directory.public.related import json_for_script
 from directory.schemas.geography import US_STATES
-from directory.search import CenterQuery, SearchError, Viewer, search_centers, summarize_center
+from directory.search import (
+    CenterQuery,
+    SearchError,
+    SearchUnavailable,
+    Viewer,
+    search_centers,
+    summarize_center,
+)
 from search_index import Vocabulary
 
 #: Statuses with a public page (a closed center keeps its page, marked closed).
@@ -266,7 +273,7 @@ def nearby_centers(
     )
     try:
         response = search_centers(query, Viewer.PUBLIC)
-    except SearchError:
+    except (SearchError, SearchUnavailable):  # the center's own page does not need the index
         return [], None
     hits = [hit for hit in response.hits if hit["id"] != str(center.id)][:limit]
     search_args: dict[str, Any] = {"near": location.postal_code, "radius": f"{NEARBY_RADIUS_MILES:g}"}

@@ -17,7 +17,14 @@ from sqlalchemy.orm import Session, selectinload
 
 from directory.models import Article, ListingStatus, TaxonomyTerm
 from directory.schemas.geography import US_STATES
-from directory.search import CenterQuery, SearchResponse, Viewer, search_centers, summarize_center
+from directory.search import (
+    CenterQuery,
+    SearchResponse,
+    SearchUnavailable,
+    Viewer,
+    search_centers,
+    summarize_center,
+)
 
 #: An article with a topic in one of these schemes is about depression care: it shows the 988 box.
 CRISIS_TOPIC_SCHEMES: tuple[str, ...] = ("condition", "therapy")
@@ -110,16 +117,22 @@ def center_topics(article: Article) -> list[TaxonomyTerm]:
 
 
 def related_center_groups(article: Article, per_topic: int = RELATED_CENTERS_PER_TOPIC) -> list[TopicCenters]:
-    """Return, per topic, the filtered-search link and the top verified centers not shown already."""
+    """Return, per topic, the filtered-search link and the top verified centers not shown already.
+
+    Return none while the search index is rebuilt with nothing to answer from: the article stands alone.
+    """
     groups: list[TopicCenters] = []
     shown: set[str] = set()
     for term in center_topics(article):
         filters = {term.scheme: (term.code,)}
-        total = search_centers(CenterQuery(filters=filters, per_page=1), Viewer.PUBLIC).total
-        verified = search_centers(
-            CenterQuery(filters=filters, verified_only=True, per_page=min(per_topic + len(shown), 100)),
-            Viewer.PUBLIC,
-        )
+        try:
+            total = search_centers(CenterQuery(filters=filters, per_page=1), Viewer.PUBLIC).total
+            verified = search_centers(
+                CenterQuery(filters=filters, verified_only=True, per_page=min(per_topic + len(shown), 100)),
+                Viewer.PUBLIC,
+            )
+        except SearchUnavailable:
+            return []
         centers = [hit for hit in verified.hits if hit["id"] not in shown][:per_topic]
         shown.update(hit["id"] for hit in centers)
         groups.append(TopicCenters(term, {term.scheme: term.code}, total, centers))
