@@ -149,7 +149,7 @@ def test_damaged_index_without_a_previous_generation_answers_503_until_rebuilt(
         assert "988" in page
         assert "search is being rebuilt" in page.lower()
         assert int(response.headers["Retry-After"]) > 0
-        assert response.headers["Cache-Control"] == "no-store"
+        assert "no-store" in response.headers["Cache-Control"]
     center = client.get(CENTER_PAGE)  # the center itself comes from the database
     assert center.status_code == 200
     assert "Eskerlane" in center.get_data(as_text=True)
