@@ -31,7 +31,9 @@ from directory.models import (
     StaffNote,
     User,
 )
+from directory.operations.centers import center_as_input, save_center
 from directory.operations.staff_flags import reported_on
+from directory.operations.taxonomy import TermIndex
 
 SPECIALIST = "specialist@example.org"
 COLLEAGUE = "colleague@example.org"
@@ -359,3 +361,20 @@ def test_the_public_never_sees_staff_flags(site, specialist, published):
         html = public.get(page).get_data(as_text=True)
         assert center.name in unescape(html)
         assert "Reported by staff" not in html and "Voicemail full" not in html
+
+
+def test_history_lists_the_listings_changes_newest_first_with_who_and_what(site, specialist, published):
+    center = published[13]
+    with database(site) as session:
+        listing = session.get(Center, center.id)
+        data = center_as_input(listing)
+        data.update(
+            accepting_new_clients=not listing.accepting_new_clients, price_notes="Ask about packages."
+        )
+        save_center(session, data, TermIndex.load(session), actor="research import", reason="new price list")
+        session.commit()
+    text = text_of(specialist.get(f"/staff/centers/{center.slug}").get_data(as_text=True))
+    history = text[text.index("History of changes") :]
+    changed = "research import Listing changed: accepting new clients, price notes (new price list)"
+    assert changed in history
+    assert history.index(changed) < history.index("sample-data loader Listing created")
