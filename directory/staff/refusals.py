@@ -28,7 +28,13 @@ def not_found(_error: NotFound) -> tuple[str, int]:
     return render_template("staff/not_found.html"), 404
 
 
+#: The center view's forms, whose ``slug`` names the listing to go back to.
+CENTER_FORMS = frozenset({"staff.add_note", "staff.delete_note", "staff.flag_center"})
+
+
 def _page_of_the_form() -> str:
     """Return the page a staff form came from: the center view for its forms, else staff home."""
     slug = (request.view_args or {}).get("slug")
-    return url_for("staff.center", slug=slug) if slug else url_for("staff.home")
+    if request.endpoint in CENTER_FORMS and slug:
+        return url_for("staff.center", slug=slug)
+    return url_for("staff.home")
