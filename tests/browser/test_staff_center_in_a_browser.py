@@ -42,6 +42,8 @@ def test_note_and_flag_from_the_staff_view_of_a_center(staff_server, page):
 
     page.goto(staff_server + "/staff/search?q=ketamine")
     assert axe_violations(page) == []  # a flag form in every row
+    page.locator("table.staff-results tbody details summary").first.click()
+    screenshot(page, "staff-results-flag-form")
     page.locator("table.staff-results tbody th a").first.click()
     page.wait_for_url(re.compile(r"/staff/centers/"))
     name = page.locator("h1").inner_text()
