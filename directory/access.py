@@ -36,6 +36,10 @@ ACCESS: dict[str, Access] = {
     "auth.change_password": Access.STAFF,
     "staff.home": Access.STAFF,
     "staff.search": Access.STAFF,
+    "staff.center": Access.STAFF,
+    "staff.add_note": Access.STAFF,
+    "staff.delete_note": Access.STAFF,
+    "staff.flag_center": Access.STAFF,
     "admin.users": Access.ADMIN,
 }
 

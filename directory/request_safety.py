@@ -9,9 +9,9 @@ health, and the API, staff and admin surfaces to come) is covered without doing 
 - **Host**: a request for a host outside ``TRUSTED_HOSTS`` is refused with 400 (see
   :mod:`directory.site_address`), without echoing the host.
 - **Storable text**: NUL and lone surrogates cannot be stored by PostgreSQL (SQLite stores NUL but
-  nothing useful is ever found with it). A path holding one names nothing (404); a query
-  parameter, form field, uploaded file name or JSON string holding one is refused with 400 and a
-  message naming where it is. The refused text itself is never echoed and never logged.
+  nothing useful is ever found with it). A path holding one, or bytes that are not UTF-8, names
+  nothing (404); a query parameter, form field, uploaded file name or JSON string holding one is
+  refused with 400 and a message naming where it is. The refused text itself is never echoed and never logged.
 """
 
 from __future__ import annotations
@@ -28,6 +28,10 @@ from werkzeug.wsgi import get_content_length
 
 #: Characters no database here can store as text: NUL and UTF-16 surrogates without a partner.
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+#: What Werkzeug reads a path's bytes that are not UTF-8 as (encoded surrogates, overlong or cut
+#: sequences): such a path names nothing, and is refused before the access check would send an
+#: anonymous visitor to sign in and back to it.
+UNREADABLE = "\ufffd"
 #: How much of a parameter or field name a message quotes.
 _NAME_LIMIT = 40
 
@@ -110,7 +114,7 @@ def refuse_oversized_body() -> None:
 
 def refuse_unstorable_text() -> None:
     """Refuse a request whose path (404) or parameters, fields or JSON (400) hold unstorable text."""
-    if has_unstorable(request.path):
+    if has_unstorable(request.path) or UNREADABLE in request.path:
         raise NotFound()
     for where, text in request_texts():
         if has_unstorable(text):

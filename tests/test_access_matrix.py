@@ -64,6 +64,10 @@ def sample_values(site: Flask) -> dict[str, dict[str, str]]:
         "public.report_correction_thanks": {"slug": center.slug},
         "public.landing_therapy": {"therapy": therapy},
         "public.landing_therapy_state": {"therapy": therapy, "state": state},
+        "staff.center": {"slug": center.slug},
+        "staff.add_note": {"slug": center.slug},
+        "staff.delete_note": {"slug": center.slug, "note_id": "00000000-0000-4000-8000-000000000000"},
+        "staff.flag_center": {"slug": center.slug},
     }
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from directory.models import Phone, PhoneType
+from directory.staff.flag_marks import flag_marks_by_center
 
 #: Phone kinds a caller can ring, in the order a specialist would give them.
 CALLABLE = (PhoneType.VOICE, PhoneType.HOTLINE, PhoneType.TEXT)
@@ -33,6 +34,7 @@ def first_phones(session: Session, center_ids: list[str]) -> dict[str, str]:
 
 
 def staff_rows(session: Session, hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Return the hits with a ``phone`` each (None when the center lists none)."""
-    phones = first_phones(session, [hit["id"] for hit in hits])
-    return [{**hit, "phone": phones.get(hit["id"])} for hit in hits]
+    """Return the hits with a ``phone`` each (None when none) and their open ``staff_flags``."""
+    ids = [hit["id"] for hit in hits]
+    phones, flags = first_phones(session, ids), flag_marks_by_center(session, ids)
+    return [{**hit, "phone": phones.get(hit["id"]), "staff_flags": flags.get(hit["id"], [])} for hit in hits]
