@@ -9,6 +9,6 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-from directory.staff import pages_home, pages_search  # noqa: E402  (the modules register their routes)
+from directory.staff import pages_home, pages_search, pages_shortlist  # noqa: E402  (the modules register their routes)
 
-__all__ = ["bp", "pages_home", "pages_search"]
+__all__ = ["bp", "pages_home", "pages_search", "pages_shortlist"]
