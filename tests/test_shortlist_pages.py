@@ -433,3 +433,13 @@ def test_anonymous_visitors_are_sent_to_sign_in(site):
     ):
         response = client.get(path)
         assert response.status_code == 302 and response.location.startswith("/staff/login"), path
+
+
+def test_signing_out_ends_the_shortlist(site, nearby):
+    client = site.test_client()
+    assert sign_in(client, SPECIALIST).status_code == 303
+    add(client, nearby[0]["id"], near="10016")
+    assert names_in_text(text_export(client)) == [nearby[0]["name"]]
+    assert post(client, "/staff/logout").status_code == 303
+    assert sign_in(client, SPECIALIST).status_code == 303
+    assert text_export(client) == "The shortlist is empty.\n"
