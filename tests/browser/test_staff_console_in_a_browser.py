@@ -115,6 +115,13 @@ def test_a_specialist_shortlists_three_centers_near_a_zip_and_exports_the_text(s
     ]
     assert f"2. {second}" in text and "Note: ask about the wait list" in text
     assert text.count("miles from 10016") == 3
+
+    page.goto(staff_server + "/staff/shortlist/print")
+    page.emulate_media(media="print")
+    assert not page.locator(".staff-nav").is_visible() and not page.locator(".site-header").is_visible()
+    printed = page.locator("ol.shortlist-print > li")
+    assert [printed.nth(i).locator("h2").inner_text() for i in range(3)] == [name for name, _ in expected]
+    screenshot(page, "staff-3-shortlist-printed")
     assert page.external_requests == []
 
 
