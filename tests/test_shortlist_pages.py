@@ -9,11 +9,11 @@ import re
 import string
 import uuid
 from collections.abc import Iterator
-from html import unescape
+from html import escape, unescape
 
 import pytest
 from conftest import sample_site
-from flask import Flask
+from flask import Flask, render_template_string
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, select
 from staff_accounts import CSRF_INPUT, add_staff, database, sign_in
@@ -137,7 +137,7 @@ def test_add_from_the_results_goes_back_and_marks_the_row(specialist, nearby):
     fields = {name: unescape(value) for name, value in HIDDEN.findall(forms[0])}
     assert fields["center"] == nearby_ids_in_page(page)[0]
     assert fields["near"] == "10016"
-    assert "Add" in forms[0] and "to shortlist</button>" in forms[0]
+    assert "Add" in forms[0] and "to shortlist</span></button>" in forms[0]
     response = specialist.post("/staff/shortlist/add", data=fields)
     assert response.status_code == 303
     assert response.location == fields["next"]
@@ -443,3 +443,14 @@ def test_signing_out_ends_the_shortlist(site, nearby):
     assert post(client, "/staff/logout").status_code == 303
     assert sign_in(client, SPECIALIST).status_code == 303
     assert text_export(client) == "The shortlist is empty.\n"
+
+
+def test_the_button_for_a_center_page_reads_add_to_shortlist_and_comes_back_there(site, nearby):
+    use = '{% from "staff/_shortlist_button.html" import shortlist_button %}{{ shortlist_button(id, name) }}'
+    with site.test_request_context("/staff/centers/some-center?tab=notes"):
+        html = render_template_string(use, id=uuid.UUID(nearby[0]["id"]), name=nearby[0]["name"])
+    visible = re.sub(r'<span class="visually-hidden">[^<]*</span>', "", html)
+    assert '<button type="submit">Add to shortlist</button>' in visible
+    assert f'Add<span class="visually-hidden"> {escape(nearby[0]["name"])}</span> to shortlist' in html
+    fields = {name: unescape(value) for name, value in HIDDEN.findall(html)}
+    assert fields["next"] == "/staff/centers/some-center?tab=notes" and fields["near"] == ""
