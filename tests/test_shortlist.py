@@ -183,6 +183,11 @@ def test_text_export_lists_each_center_in_order_with_only_what_it_has():
     )
 
 
+def test_text_export_marks_a_listing_the_public_does_not_see():
+    text = as_text(ShortlistView([row(1, status="closed")], None))
+    assert text.startswith("1. Center 1 (listing closed)\n")
+
+
 def test_text_export_shows_no_distance_without_a_place():
     assert "Distance" not in as_text(ShortlistView([row(1)], None))
 

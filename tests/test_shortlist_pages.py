@@ -112,7 +112,7 @@ def csv_rows(client: FlaskClient) -> list[list[str]]:
 
 def names_in_text(text: str) -> list[str]:
     """Return the centers' names in the text export, in order."""
-    return re.findall(r"^\d+\. (.+)$", text, re.M)
+    return re.findall(r"^\d+\. (.+?)(?: \(listing \w+\))?$", text, re.M)
 
 
 def page_problem(response) -> str:
@@ -421,6 +421,7 @@ def test_a_listing_the_public_does_not_see_is_marked_on_the_shortlist(site, spec
     add(specialist, pending_id)
     page = unescape(specialist.get("/staff/shortlist").get_data(as_text=True))
     assert f'{name} <span class="badge badge-closed">pending</span>' in page
+    assert text_export(specialist).startswith(f"1. {name} (listing pending)\n")
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(site):

@@ -39,7 +39,8 @@ def as_text(view: ShortlistView) -> str:
 
 
 def _text_block(row: ShortlistRow, place_label: str | None) -> str:
-    lines = [f"{row.position}. {row.name}", f"Phone: {row.phone or 'none listed'}"]
+    status = "" if row.status == "published" else f" (listing {row.status})"
+    lines = [f"{row.position}. {row.name}{status}", f"Phone: {row.phone or 'none listed'}"]
     if row.address:
         lines.append(f"Address: {row.address}")
     if row.website:
