@@ -422,6 +422,8 @@ def test_a_listing_the_public_does_not_see_is_marked_on_the_shortlist(site, spec
     page = unescape(specialist.get("/staff/shortlist").get_data(as_text=True))
     assert f'{name} <span class="badge badge-closed">pending</span>' in page
     assert text_export(specialist).startswith(f"1. {name} (listing pending)\n")
+    printed = unescape(specialist.get("/staff/shortlist/print").get_data(as_text=True))
+    assert f"{name} (listing pending)</h2>" in printed
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(site):
