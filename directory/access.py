@@ -40,6 +40,16 @@ ACCESS: dict[str, Access] = {
     "staff.add_note": Access.STAFF,
     "staff.delete_note": Access.STAFF,
     "staff.flag_center": Access.STAFF,
+    "staff.shortlist": Access.STAFF,
+    "staff.shortlist_add": Access.STAFF,
+    "staff.shortlist_remove": Access.STAFF,
+    "staff.shortlist_move": Access.STAFF,
+    "staff.shortlist_note": Access.STAFF,
+    "staff.shortlist_place": Access.STAFF,
+    "staff.shortlist_new_call": Access.STAFF,
+    "staff.shortlist_text": Access.STAFF,
+    "staff.shortlist_csv": Access.STAFF,
+    "staff.shortlist_print": Access.STAFF,
     "admin.users": Access.ADMIN,
 }
 

@@ -36,6 +36,7 @@ from search_index import (
 )
 from search_index.analysis import analyzer
 from search_index.echo import shown_list
+from search_index.geo import haversine_miles
 from search_index.searching import DEFAULT_RADIUS_MILES
 
 DEFAULT_SYNONYMS_FILE = Path(__file__).resolve().parents[1] / "data" / "synonyms.json"
@@ -262,6 +263,23 @@ def highlight_text(text: str, terms: frozenset[str]) -> str | None:
     # Whoosh's HtmlFormatter escapes the text itself (matched and unmatched parts alike).
     snippet = highlight(text, terms, analyzer(), _FRAGMENTER, _FORMATTER, top=2)
     return str(Markup(snippet)) if snippet else None
+
+
+def distances_from(
+    near: str, points: list[tuple[float | None, float | None]]
+) -> tuple[str, list[float | None]]:
+    """Resolve ``near`` as a search does; return its label and the miles to each (lat, lon) point.
+
+    A point without coordinates gets None. Raise :class:`LocationError` for a place not found.
+    """
+    place = resolve_place(near)
+    miles = [
+        haversine_miles(place.latitude, place.longitude, lat, lon)
+        if lat is not None and lon is not None
+        else None
+        for lat, lon in points
+    ]
+    return place.label, miles
 
 
 # -- the per-app search service --------------------------------------------------------------

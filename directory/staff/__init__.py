@@ -13,7 +13,8 @@ from directory.staff import (  # noqa: E402  (the modules register their routes)
     pages_center,
     pages_home,
     pages_search,
+    pages_shortlist,
     refusals,
 )
 
-__all__ = ["bp", "pages_center", "pages_home", "pages_search", "refusals"]
+__all__ = ["bp", "pages_center", "pages_home", "pages_search", "pages_shortlist", "refusals"]
