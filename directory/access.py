@@ -36,6 +36,10 @@ ACCESS: dict[str, Access] = {
     "auth.change_password": Access.STAFF,
     "staff.home": Access.STAFF,
     "staff.search": Access.STAFF,
+    "staff.save_preset": Access.STAFF,
+    "staff.rename_preset": Access.STAFF,
+    "staff.delete_preset": Access.STAFF,
+    "staff.promote_preset": Access.ADMIN,
     "admin.users": Access.ADMIN,
 }
 

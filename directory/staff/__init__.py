@@ -1,4 +1,4 @@
-"""The specialists' console at ``/staff/`` (blueprint ``staff``): the home page and staff search.
+"""The specialists' console at ``/staff/`` (blueprint ``staff``): the home page, staff search and presets.
 
 Who may use each page is said in :mod:`directory.access`, not here.
 """
@@ -9,6 +9,6 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-from directory.staff import pages_home, pages_search  # noqa: E402  (the modules register their routes)
+from directory.staff import pages_home, pages_presets, pages_search  # noqa: E402  (they register routes)
 
-__all__ = ["bp", "pages_home", "pages_search"]
+__all__ = ["bp", "pages_home", "pages_presets", "pages_search"]
