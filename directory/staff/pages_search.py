@@ -39,6 +39,9 @@ def render_console(
 ) -> tuple[str, int]:
     """Run the search ``query`` asks for and render the screen (``preset_problems`` from a preset form)."""
     vocabulary = get_search_service().index.vocabulary
+    session = get_session()
+    user = session.get(User, current_user.user_id)
+    presets = visible_presets(session, user) if user else []
     response: SearchResponse | None = None
     problems: list[str] = []
     try:
@@ -48,11 +51,9 @@ def render_console(
         args, problems, status = error.form, error.problems, 400
     except SearchError as error:
         problems, status = [str(error)], 400
-    session = get_session()
     rows = staff_rows(session, response.hits, vocabulary) if response else []
     page = console_page(args, response, vocabulary, rows, problems)
-    user = session.get(User, current_user.user_id)
-    page.presets = preset_links(visible_presets(session, user), user, args) if user else []
+    page.presets = preset_links(presets, user, args) if user else []
     return render_template(
         "staff/search.html",
         page=page,
