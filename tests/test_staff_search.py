@@ -331,3 +331,17 @@ def test_every_row_has_the_place_for_row_actions(specialist):
     page = specialist.get("/staff/search?q=ketamine").get_data(as_text=True)
     rows = table(page)
     assert rows and all(cells[ACTIONS] == "" for _, cells in rows)
+
+
+def test_the_folded_filter_panel_names_every_chosen_filter(specialist):
+    query = "therapy=esketamine&state=UT&accepting=1&status=pending&advertiser=0&overdue=1"
+    page = unescape(specialist.get(f"/staff/search?{query}").get_data(as_text=True))
+    chosen = re.search(r'<span class="chosen-filters">(.*?)</span>', page).group(1)
+    assert chosen.split(", ") == [
+        "Esketamine (Spravato) nasal spray",
+        "Utah",
+        "Accepting new clients",
+        "Status: pending",
+        "Not advertisers",
+        "Re-verification overdue",
+    ]

@@ -17,12 +17,15 @@ from directory.models import SearchPreset, User
 from directory.operations.presets import apply_preset
 from directory.operations.staff_roles import is_admin
 from directory.public.search_presenter import FacetGroup, FacetValue, Link
+from directory.schemas.geography import US_STATES
 from directory.search import SearchResponse
-from directory.staff.search_args import StaffSearchArgs
+from directory.staff.search_args import ADVERTISER_CHOICES, StaffSearchArgs
 from search_index import Vocabulary
 
 #: The orders a specialist sorts by, as the console shows them.
 CONSOLE_SORTS: dict[str, str] = {"relevance": "Relevance", "distance": "Distance", "name": "Name"}
+#: The yes/no filters in words (staff see closed listings without asking).
+YES_NO_LABELS: dict[str, str] = {"verified": "Verified only", "accepting": "Accepting new clients"}
 #: Parameters a saved preset leaves out: the caller's place is a detail of the caller.
 NOT_SAVED: tuple[str, ...] = ("near", "page", "per_page")
 
@@ -52,6 +55,8 @@ class ConsolePage:
     presets: list[PresetLink] = field(default_factory=list)
     previous_url: str | None = None
     next_url: str | None = None
+    #: The chosen filters in words, shown on the folded filter panel.
+    chosen: list[str] = field(default_factory=list)
 
     @property
     def query_string(self) -> str:
@@ -74,6 +79,7 @@ def console_page(
 ) -> ConsolePage:
     """Return the screen for ``args``: results, facets, sort links and pages when there are any."""
     page = ConsolePage(args=args, response=response, problems=problems, rows=rows)
+    page.chosen = chosen_filters(args, vocabulary)
     if response is None:
         return page
     page.facets = facet_groups(args, response, vocabulary)
@@ -88,6 +94,22 @@ def console_page(
     if args.page < last_page:
         page.next_url = console_url(args.replace(page=args.page + 1))
     return page
+
+
+def chosen_filters(args: StaffSearchArgs, vocabulary: Vocabulary) -> list[str]:
+    """Return every chosen filter in words ("Ketamine-assisted therapy", "Status: pending")."""
+    chosen = []
+    for name, value in args.selected():
+        term = vocabulary.term(name, value)
+        chosen.append(term.label if term else US_STATES.get(value, value))
+    chosen += [label for name, label in YES_NO_LABELS.items() if getattr(args, name)]
+    chosen += [f"Status: {status}" for status in args.statuses]
+    chosen += [f"Verification: {value}" for value in args.verification]
+    if args.advertiser is not None:
+        chosen.append(ADVERTISER_CHOICES["1" if args.advertiser else "0"])
+    if args.overdue:
+        chosen.append("Re-verification overdue")
+    return chosen
 
 
 def facet_groups(args: StaffSearchArgs, response: SearchResponse, vocabulary: Vocabulary) -> list[FacetGroup]:
