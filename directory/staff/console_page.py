@@ -23,7 +23,12 @@ from directory.staff.search_args import ADVERTISER_CHOICES, StaffSearchArgs
 from search_index import Vocabulary
 
 #: The orders a specialist sorts by, as the console shows them.
-CONSOLE_SORTS: dict[str, str] = {"relevance": "Relevance", "distance": "Distance", "name": "Name"}
+CONSOLE_SORTS: dict[str, str] = {
+    "relevance": "Relevance",
+    "distance": "Distance",
+    "name": "Name",
+    "verified": "Recently verified",
+}
 #: The yes/no filters in words (staff see closed listings without asking).
 YES_NO_LABELS: dict[str, str] = {"verified": "Verified only", "accepting": "Accepting new clients"}
 #: Parameters a saved preset leaves out: the caller's place is a detail of the caller.
