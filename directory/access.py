@@ -50,6 +50,10 @@ ACCESS: dict[str, Access] = {
     "staff.shortlist_text": Access.STAFF,
     "staff.shortlist_csv": Access.STAFF,
     "staff.shortlist_print": Access.STAFF,
+    "staff.save_preset": Access.STAFF,
+    "staff.rename_preset": Access.STAFF,
+    "staff.delete_preset": Access.STAFF,
+    "staff.promote_preset": Access.ADMIN,
     "admin.users": Access.ADMIN,
 }
 

@@ -52,6 +52,7 @@ def document_for(center: Center) -> dict[str, Any]:
         "status": center.status.value,
         "verification_status": center.verification_status.value,
         "verified_at": center.verified_at.timestamp() if center.verified_at else None,
+        "reverify_due_on": center.reverify_due_on.isoformat() if center.reverify_due_on else None,
         "advertiser": bool(center.is_advertiser),
         "accepting_new_clients": center.accepting_new_clients,
         "terms": {scheme: sorted(codes) for scheme, codes in sorted(center.term_codes().items())},

@@ -6,6 +6,7 @@ import enum
 import json
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,8 @@ class CenterQuery:
     statuses: tuple[str, ...] = ()
     verification: tuple[str, ...] = ()
     advertiser: bool | None = None
+    #: Staff only: listings whose re-verification date has passed (decided today, at query time).
+    overdue: bool = False
     sort: str | None = None
     page: int = 1
     per_page: int = 20
@@ -171,6 +174,7 @@ def _to_request(query: CenterQuery, viewer: Viewer) -> tuple[SearchRequest, Any]
                 ("status", query.statuses),
                 ("verification", query.verification),
                 ("advertiser", query.advertiser is not None),
+                ("overdue", query.overdue),
             )
             if value
         ]
@@ -198,6 +202,7 @@ def _to_request(query: CenterQuery, viewer: Viewer) -> tuple[SearchRequest, Any]
         advertiser=query.advertiser,
         verified_only=query.verified_only,
         accepting_only=query.accepting_only,
+        overdue_on=date.today() if query.overdue and viewer is Viewer.STAFF else None,
         near=near,
         radius_miles=radius,
         sort=query.sort,  # type: ignore[arg-type]

@@ -6,6 +6,7 @@ A listing document is a plain dict (see ``directory.indexing.document_for``)::
      "state_name": "Utah", "zip": "84101",
      "latitude": float | None, "longitude": float | None, "status": "published",
      "verification_status": "verified", "verified_at": float | None (epoch seconds),
+     "reverify_due_on": "YYYY-MM-DD" | None (absent in older callers: treated as None),
      "advertiser": bool, "accepting_new_clients": bool | None,
      "terms": {scheme: [codes]}}
 
@@ -20,6 +21,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
@@ -27,7 +29,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from search_index.analysis import analyzer
 from search_index.types import Vocabulary
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Text fields searched for words, with their weight in the BM25F sum.
 TEXT_FIELDS: dict[str, float] = {"name": 3.0, "labels": 1.5, "place": 1.0, "description": 1.0}
@@ -100,6 +102,7 @@ def index_fields(doc: Mapping[str, Any], vocabulary: Vocabulary) -> dict[str, An
         doc["name"],
         float(doc["verified_at"]) if doc.get("verified_at") is not None else 0.0,
         document_digest(doc),
+        reverify_due_ordinal(doc.get("reverify_due_on")),
     )
     return {
         "id": doc["id"],
@@ -110,6 +113,18 @@ def index_fields(doc: Mapping[str, Any], vocabulary: Vocabulary) -> dict[str, An
         "tags": " ".join(listing_tags(doc)),
         "card": card,
     }
+
+
+def reverify_due_ordinal(value: str | date | None) -> float:
+    """Return a re-verification due date as a proleptic day number (NaN for none).
+
+    Only the date is indexed: whether it is overdue is decided at query time, against the day the
+    search asks about, so an index never goes stale as days pass.
+    """
+    if value is None or value == "":
+        return float("nan")
+    day = value if isinstance(value, date) else date.fromisoformat(str(value))
+    return float(day.toordinal())
 
 
 def _float_or_nan(value: Any) -> float:

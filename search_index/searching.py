@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
@@ -52,6 +53,8 @@ def validate_request(request: SearchRequest, vocabulary: Vocabulary) -> None:
         not isinstance(request.radius_miles, int | float) or request.radius_miles != request.radius_miles
     ):
         raise SearchError("The distance must be a number of miles.")
+    if request.overdue_on is not None and not isinstance(request.overdue_on, date):
+        raise SearchError("The overdue day must be a date.")
     if request.page < 1:
         raise SearchError("The page number must be 1 or more.")
     if not 1 <= request.per_page <= MAX_PER_PAGE:
@@ -136,6 +139,8 @@ def _status_bits(snapshot: Snapshot, request: SearchRequest) -> int:
         bits &= snapshot.tag("advertiser:yes" if request.advertiser else "advertiser:no")
     if request.accepting_only:
         bits &= snapshot.tag("accepting:yes")
+    if request.overdue_on is not None:
+        bits &= snapshot.overdue_on(request.overdue_on)
     return bits
 
 

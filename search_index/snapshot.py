@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -49,8 +50,10 @@ class SegmentData:
         self.verified_at = np.zeros(self.size)
         self.names = [""] * self.size
         self.digests: list[str | None] = [None] * self.size
+        self.reverify_due = np.full(self.size, np.nan)
         for docnum, stored in reader.iter_docs():
-            latitude, longitude, name, verified_at, digest = stored["card"]
+            latitude, longitude, name, verified_at, digest, reverify_due = stored["card"]
+            self.reverify_due[docnum] = reverify_due
             self.listing_ids[docnum] = stored["id"]
             self.latitudes[docnum] = latitude
             self.longitudes[docnum] = longitude
@@ -117,6 +120,8 @@ class Snapshot:
         self.latitudes = _concat([data.latitudes for data, _, _ in parts])
         self.longitudes = _concat([data.longitudes for data, _, _ in parts])
         self.verified_at = _concat([data.verified_at for data, _, _ in parts])
+        #: Re-verification due dates as day numbers (NaN: none), compared with a day at query time.
+        self.reverify_due = _concat([data.reverify_due for data, _, _ in parts])
         alive_flags = np.zeros(self.size, dtype=bool)
         for data, offset, reader in parts:
             if reader.has_deletions():
@@ -147,6 +152,7 @@ class Snapshot:
         self._alive_flags = alive_flags
         self._matches: OrderedDict[tuple[str, tuple[str, ...]], Matches] = OrderedDict()
         self._expanded: dict[tuple[str, ...], int] = {}
+        self._overdue: dict[int, int] = {}
         self._average_lengths: dict[str, float] = {}
 
     def tag(self, tag: str) -> int:
@@ -161,6 +167,15 @@ class Snapshot:
             for tag in tags:
                 found |= self.tags.get(tag, 0)
             self._expanded[tags] = found
+        return found
+
+    def overdue_on(self, day: date) -> int:
+        """Return the documents whose re-verification was due before ``day`` (cached per day)."""
+        ordinal = day.toordinal()
+        found = self._overdue.get(ordinal)
+        if found is None:
+            found = bitsets.from_flags(np.nan_to_num(self.reverify_due, nan=np.inf) < ordinal)
+            self._overdue = {ordinal: found}
         return found
 
     def digests(self) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal
 
 SortOrder = Literal["relevance", "distance", "name", "verified"]
@@ -102,6 +103,8 @@ class SearchRequest:
     advertiser: bool | None = None
     verified_only: bool = False
     accepting_only: bool = False
+    #: Only listings whose re-verification was due before this day (staff: "overdue" is today).
+    overdue_on: date | None = None
     near: tuple[float, float] | None = None
     radius_miles: float | None = None
     sort: SortOrder | None = None

@@ -22,7 +22,7 @@ from werkzeug.routing import Rule
 
 from directory import create_app
 from directory.access import Access, access_for
-from directory.models import Article, Center, ListingStatus, Role, User
+from directory.models import Article, Center, ListingStatus, Role, SearchPreset, User
 
 ADMIN = "admin@example.org"
 SPECIALIST = "specialist@example.org"
@@ -56,6 +56,8 @@ def sample_values(site: Flask) -> dict[str, dict[str, str]]:
         article = session.scalars(select(Article).order_by(Article.slug)).first()
         therapy = center.term_codes()["therapy"][0]
         state = center.primary_location.state.lower()
+        preset = session.scalars(select(SearchPreset).where(SearchPreset.shared)).first()
+    preset_id = {"preset_id": str(preset.id)}
     return {
         "static": {"filename": "css/site.css"},
         "public.article": {"slug": article.slug},
@@ -68,6 +70,9 @@ def sample_values(site: Flask) -> dict[str, dict[str, str]]:
         "staff.add_note": {"slug": center.slug},
         "staff.delete_note": {"slug": center.slug, "note_id": "00000000-0000-4000-8000-000000000000"},
         "staff.flag_center": {"slug": center.slug},
+        "staff.rename_preset": preset_id,
+        "staff.delete_preset": preset_id,
+        "staff.promote_preset": preset_id,
     }
 
 

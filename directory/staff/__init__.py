@@ -12,9 +12,10 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 from directory.staff import (  # noqa: E402  (the modules register their routes)
     pages_center,
     pages_home,
+    pages_presets,
     pages_search,
     pages_shortlist,
     refusals,
 )
 
-__all__ = ["bp", "pages_center", "pages_home", "pages_search", "pages_shortlist", "refusals"]
+__all__ = ["bp", "pages_center", "pages_home", "pages_presets", "pages_search", "pages_shortlist", "refusals"]

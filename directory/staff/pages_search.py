@@ -1,4 +1,4 @@
-"""Staff search: the public search's query string, run as staff, shown as a compact table.
+"""The console's search screen: the public search's query string plus staff-only filters, as a table.
 
 A public search URL opens here by changing its path. Bad input answers 400 with the problem named.
 """
@@ -6,34 +6,63 @@ A public search URL opens here by changing its path. Bad input answers 400 with 
 from __future__ import annotations
 
 from flask import render_template, request
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from directory.database import get_session
-from directory.public.search_args import SearchArgs, SearchArgsError, parse_search_args
+from directory.models import User
+from directory.operations.presets import visible_presets
 from directory.search import SearchError, SearchResponse, Viewer, get_search_service, search_centers
 from directory.staff import bp
+from directory.staff.console_page import CONSOLE_SORTS, console_page, console_url, preset_links
 from directory.staff.rows import staff_rows
+from directory.staff.search_args import (
+    ADVERTISER_CHOICES,
+    STATUS_LABELS,
+    VERIFICATION_LABELS,
+    StaffSearchArgsError,
+    parse_staff_search_args,
+)
 
 
 @bp.get("/search")
 def search() -> tuple[str, int]:
     """Search every listing as staff; bad input answers 400 with the form kept and the problem named."""
-    vocabulary = get_search_service().index.vocabulary
-    try:
-        args = parse_search_args(request.args, vocabulary, request.query_string)
-        response = search_centers(args.to_query(), Viewer.STAFF)
-    except SearchArgsError as error:
-        return _render(error.form, None, error.problems, 400)
-    except SearchError as error:
-        return _render(args, None, [str(error)], 400)
-    return _render(args, response, [], 200)
+    return render_console(request.args, request.query_string)
 
 
-def _render(
-    args: SearchArgs, response: SearchResponse | None, problems: list[str], status: int
+def render_console(
+    query: MultiDict[str, str],
+    raw_query: bytes = b"",
+    preset_problems: list[str] | None = None,
+    status: int = 200,
 ) -> tuple[str, int]:
-    rows = staff_rows(get_session(), response.hits) if response else []
-    therapies = get_search_service().index.vocabulary.schemes.get("therapy", ())
-    page = render_template(
-        "staff/search.html", args=args, response=response, rows=rows, problems=problems, therapies=therapies
-    )
-    return page, status
+    """Run the search ``query`` asks for and render the screen (``preset_problems`` from a preset form)."""
+    vocabulary = get_search_service().index.vocabulary
+    session = get_session()
+    user = session.get(User, current_user.user_id)
+    presets = visible_presets(session, user) if user else []
+    response: SearchResponse | None = None
+    problems: list[str] = []
+    try:
+        args = parse_staff_search_args(query, vocabulary, raw_query)
+        response = search_centers(args.to_query(), Viewer.STAFF)
+    except StaffSearchArgsError as error:
+        args, problems, status = error.form, error.problems, 400
+    except SearchError as error:
+        problems, status = [str(error)], 400
+    rows = staff_rows(session, response.hits, vocabulary) if response else []
+    page = console_page(args, response, vocabulary, rows, problems)
+    page.presets = preset_links(presets, user, args) if user else []
+    return render_template(
+        "staff/search.html",
+        page=page,
+        args=args,
+        therapies=vocabulary.schemes.get("therapy", ()),
+        preset_problems=preset_problems or [],
+        console_sorts=CONSOLE_SORTS,
+        status_labels=STATUS_LABELS,
+        verification_labels=VERIFICATION_LABELS,
+        advertiser_choices=ADVERTISER_CHOICES,
+        clear_filters_url=console_url(args.without_filters()),
+    ), status

@@ -61,11 +61,9 @@ def params(url: str) -> dict[str, list[str]]:
 def test_a_specialist_shortlists_three_centers_near_a_zip_and_exports_the_text(staff_server, page):
     sign_in(page, staff_server)
 
-    # LEAD: the console's preset links are not on this branch yet. After merging, replace the goto
-    # with clicking the preset by its accessible name on /staff/search:
-    #     page.goto(staff_server + "/staff/search")
-    #     page.get_by_role("link", name=PRESET).click()
-    page.goto(staff_server + "/staff/search?" + preset_query(PRESET))
+    page.goto(staff_server + "/staff/search")
+    page.get_by_role("link", name=PRESET).click()
+    page.wait_for_url(re.compile(r"therapy=ketamine-assisted-therapy"))
     assert params(page.url)["therapy"] == ["ketamine-assisted-therapy"]
 
     page.get_by_label("Near").fill(ZIP)
@@ -74,9 +72,8 @@ def test_a_specialist_shortlists_three_centers_near_a_zip_and_exports_the_text(s
     page.wait_for_url(re.compile(r"near=" + ZIP))
     narrowed = params(page.url)
     assert narrowed["therapy"] == ["ketamine-assisted-therapy"] and narrowed["radius"] == ["50"]
-    # LEAD: after merging the console's form (which keeps every filter), also assert
-    # narrowed["payment"] == ["self-pay"] and narrowed["accepting"] == ["1"].
-    rows = page.locator("tr[data-center-id]:has(th a)")  # published listings, linked to their page
+    assert narrowed["payment"] == ["self-pay"] and narrowed["accepting"] == ["1"], "the preset's filters stay"
+    rows = page.locator("tr[data-center-id]:not(:has(th .badge))")  # published: a caller finds them too
     assert rows.count() >= 3, "the sample directory has ketamine listings near New York"
     expected = []
     for index in range(3):
@@ -139,7 +136,9 @@ def test_the_console_pages_have_no_serious_accessibility_problems(staff_server, 
     for index in range(2):
         with page.expect_navigation():
             page.locator("tr[data-center-id]").nth(index).get_by_role("button").click()
-    # LEAD: add the staff center page (/staff/centers/<slug>) here once the center view is merged.
+    with page.expect_navigation():
+        page.locator("tr[data-center-id] th a").first.click()
+    assert axe_violations(page) == [], "staff view of a center"
     for name, path in (("shortlist", "/staff/shortlist"), ("print", "/staff/shortlist/print")):
         page.goto(staff_server + path)
         assert axe_violations(page) == [], name
