@@ -17,7 +17,7 @@ from test_rate_limits import REDIS_URL, redis_reachable
 
 from directory import create_app
 from directory.auth import lockout
-from directory.auth.accounts import LAST_SEEN_KEY
+from directory.auth.accounts import LAST_SEEN_KEY, LAST_SEEN_REFRESH_SECONDS
 from directory.auth.redirects import safe_next
 from directory.config import ConfigError
 from directory.models import AuditEvent, Role, User
@@ -312,6 +312,21 @@ def test_a_session_idle_longer_than_the_limit_is_refused(client, specialist):
     page = client.get(response.location).get_data(as_text=True)
     assert "signed out after 8 hours without activity" in page
     assert not signed_in(client)
+
+
+def test_activity_within_a_minute_leaves_the_session_cookie_alone(client, specialist):
+    sign_in(client, EMAIL)
+    client.get("/staff/")
+    response = client.get("/staff/")
+    assert response.status_code == 200
+    assert not response.headers.getlist("Set-Cookie")  # nothing to re-sign: last seen is fresh
+    with client.session_transaction() as stored:
+        stored[LAST_SEEN_KEY] -= LAST_SEEN_REFRESH_SECONDS
+        before = stored[LAST_SEEN_KEY]
+    response = client.get("/staff/")
+    assert response.headers.getlist("Set-Cookie")
+    with client.session_transaction() as stored:
+        assert stored[LAST_SEEN_KEY] >= before + LAST_SEEN_REFRESH_SECONDS
 
 
 def test_the_idle_limit_is_configurable_and_activity_renews_it(app, client, specialist):

@@ -3,7 +3,8 @@
 A session holds the user's id plus a fragment derived from the password hash and the active flag
 (Flask-Login's alternative-id pattern): changing the password or deactivating the account changes
 the fragment, so every open session of that account stops working on its next request. A session
-idle for ``STAFF_SESSION_IDLE_HOURS`` (default 8) is refused too.
+idle for ``STAFF_SESSION_IDLE_HOURS`` (default 8) is refused too. The row is loaded once per request
+(``signed_in_user``).
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ import hmac
 import time
 import uuid
 
-from flask import Flask, current_app, flash, session
-from flask_login import LoginManager, UserMixin, login_user, logout_user
+from flask import Flask, current_app, flash, g, session
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
 from directory.config import ConfigError
 from directory.database import get_session
@@ -23,6 +24,9 @@ from directory.models import Role, User
 DEFAULT_IDLE_HOURS = 8.0
 #: The session key holding the time (Unix seconds) of the signed-in user's last request.
 LAST_SEEN_KEY = "staff_last_seen"
+#: The last-seen time is rewritten at most this often (a request within it leaves the cookie as it
+#: is, so most requests need not re-sign and re-send the session); idle expiry is exact to within it.
+LAST_SEEN_REFRESH_SECONDS = 60
 
 login_manager = LoginManager()
 
@@ -94,8 +98,22 @@ def load_user(session_id: str) -> StaffUser | None:
         hours = f"{idle_limit_seconds() / 3600:g}"
         _forget_session(f"You were signed out after {hours} hours without activity. Please sign in again.")
         return None
-    session[LAST_SEEN_KEY] = int(time.time())
+    now = int(time.time())
+    if now - session[LAST_SEEN_KEY] >= LAST_SEEN_REFRESH_SECONDS:
+        session[LAST_SEEN_KEY] = now
+    g.staff_user_row = user
     return StaffUser(user)
+
+
+def signed_in_user() -> User | None:
+    """Return the signed-in staff member's row, loaded once per request (None when nobody is)."""
+    if not current_user.is_authenticated:
+        return None
+    row: User | None = g.get("staff_user_row")
+    if row is None or row.id != current_user.user_id:
+        row = get_session().get(User, current_user.user_id)
+        g.staff_user_row = row
+    return row
 
 
 def _idle_too_long() -> bool:

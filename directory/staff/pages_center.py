@@ -9,8 +9,8 @@ from __future__ import annotations
 import uuid
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
+from directory.auth.accounts import signed_in_user
 from directory.auth.redirects import safe_next
 from directory.database import get_session
 from directory.models import Center, StaffNote, User
@@ -108,7 +108,7 @@ def _center_or_404(slug: str) -> Center:
 
 
 def _actor() -> User:
-    user = get_session().get(User, current_user.user_id)
+    user = signed_in_user()
     if user is None:
         abort(403)
     return user

@@ -11,9 +11,9 @@ import uuid
 from urllib.parse import parse_qsl, urlencode
 
 from flask import Response, abort, flash, redirect, request, url_for
-from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from directory.auth.accounts import signed_in_user
 from directory.database import get_session
 from directory.models import SearchPreset, User
 from directory.operations import presets as operations
@@ -91,7 +91,7 @@ def promote_preset(preset_id: uuid.UUID) -> Response | tuple[str, int]:
 
 
 def _actor() -> User:
-    user = get_session().get(User, current_user.user_id)
+    user = signed_in_user()
     if user is None:  # the account was removed while signed in
         abort(403)
     return user

@@ -6,11 +6,10 @@ A public search URL opens here by changing its path. Bad input answers 400 with 
 from __future__ import annotations
 
 from flask import render_template, request
-from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from directory.auth.accounts import signed_in_user
 from directory.database import get_session
-from directory.models import User
 from directory.operations.presets import visible_presets
 from directory.search import SearchError, SearchResponse, Viewer, get_search_service, search_centers
 from directory.staff import bp
@@ -40,7 +39,7 @@ def render_console(
     """Run the search ``query`` asks for and render the screen (``preset_problems`` from a preset form)."""
     vocabulary = get_search_service().index.vocabulary
     session = get_session()
-    user = session.get(User, current_user.user_id)
+    user = signed_in_user()
     presets = visible_presets(session, user) if user else []
     response: SearchResponse | None = None
     problems: list[str] = []
