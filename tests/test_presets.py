@@ -16,6 +16,7 @@ from directory.operations.presets import (
     promote_preset,
     rename_preset,
     save_preset,
+    visible_preset_entries,
     visible_presets,
 )
 from tests.staff_accounts import make_staff
@@ -210,6 +211,10 @@ def test_a_specialist_sees_team_presets_then_their_own(session, staff):
     team = save_preset(session, {"name": "Z team", "params": KETAMINE}, actor=staff["other"])
     promote_preset(session, team, actor=staff["admin"])
     assert visible_presets(session, staff["specialist"]) == [team, mine]
+    entries = visible_preset_entries(session, staff["specialist"].id)
+    assert [entry.id for entry in entries] == [team.id, mine.id]
+    assert entries[1] == (mine.id, "B mine", False, staff["specialist"].id, KETAMINE)
+    assert apply_preset(entries[0], {"near": ["84101"]}) == apply_preset(team, {"near": ["84101"]})
     assert find_visible_preset(session, theirs.id, staff["specialist"]) is None
     assert find_visible_preset(session, "not-a-uuid", staff["specialist"]) is None
 

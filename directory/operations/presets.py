@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from marshmallow import ValidationError
 from sqlalchemy import or_, select
@@ -26,14 +26,42 @@ from directory.schemas.presets import PAGE_PARAMS, PresetInput, unknown_terms
 PLACE_PARAMS: tuple[str, ...] = ("near", "radius")
 
 
+class PresetEntry(NamedTuple):
+    """A preset as a list shows it, read as plain columns (the console lists them on every search)."""
+
+    id: uuid.UUID
+    name: str
+    shared: bool
+    owner_id: uuid.UUID | None
+    params: dict[str, list[str]]
+
+
+def _visible_to(user_id: uuid.UUID) -> Any:
+    """Return the condition for the presets ``user_id`` sees: the team's and their own."""
+    return or_(SearchPreset.shared, SearchPreset.owner_id == user_id)
+
+
+#: The order presets are listed in: the team's first, then one's own, each by name.
+_LIST_ORDER = (SearchPreset.shared.desc(), SearchPreset.name_key)
+
+
 def visible_presets(session: Session, user: User) -> list[SearchPreset]:
     """Return the team presets, then ``user``'s own, each by name."""
-    query = (
-        select(SearchPreset)
-        .where(or_(SearchPreset.shared, SearchPreset.owner_id == user.id))
-        .order_by(SearchPreset.shared.desc(), SearchPreset.name_key)
-    )
+    query = select(SearchPreset).where(_visible_to(user.id)).order_by(*_LIST_ORDER)
     return list(session.scalars(query))
+
+
+def visible_preset_entries(session: Session, user_id: uuid.UUID) -> list[PresetEntry]:
+    """Return what :func:`visible_presets` returns as plain rows: one light query, no ORM objects."""
+    columns = (
+        SearchPreset.id,
+        SearchPreset.name,
+        SearchPreset.shared,
+        SearchPreset.owner_id,
+        SearchPreset.params,
+    )
+    query = select(*columns).where(_visible_to(user_id)).order_by(*_LIST_ORDER)
+    return [PresetEntry(*row) for row in session.execute(query)]
 
 
 def find_visible_preset(session: Session, preset_id: uuid.UUID | str, user: User) -> SearchPreset | None:
@@ -58,7 +86,7 @@ def params_from_query(args: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
 
 
 def apply_preset(
-    preset: SearchPreset, current: Mapping[str, Sequence[str]] | None = None
+    preset: SearchPreset | PresetEntry, current: Mapping[str, Sequence[str]] | None = None
 ) -> list[tuple[str, str]]:
     """Return the preset as query parameters, keeping the current search's place if it has none."""
     params: dict[str, list[str]] = {name: list(values) for name, values in preset.params.items()}

@@ -7,6 +7,7 @@ JavaScript and a public search URL opens here by changing its path.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -14,7 +15,7 @@ from urllib.parse import urlencode
 from flask import url_for
 
 from directory.models import SearchPreset, User
-from directory.operations.presets import apply_preset
+from directory.operations.presets import PresetEntry, apply_preset
 from directory.operations.staff_roles import is_admin
 from directory.public.search_presenter import FacetGroup, FacetValue, Link
 from directory.schemas.geography import US_STATES
@@ -133,22 +134,25 @@ def facet_groups(args: StaffSearchArgs, response: SearchResponse, vocabulary: Vo
     return groups
 
 
-def preset_links(presets: list[SearchPreset], user: User, args: StaffSearchArgs) -> list[PresetLink]:
+def preset_links(
+    presets: Sequence[PresetEntry | SearchPreset], user: User, args: StaffSearchArgs
+) -> list[PresetLink]:
     """Return the presets ``user`` sees, each applied to the current place and distance."""
     current = {"near": [args.near]} if args.near else {}
     if args.near and args.radius is not None:
         current["radius"] = [f"{args.radius:g}"]
+    base = url_for("staff.search")
+    admin = is_admin(user)
     links = []
     for preset in presets:
         query = urlencode(apply_preset(preset, current))
         mine = preset.owner_id == user.id
-        admin = is_admin(user)
         links.append(
             PresetLink(
                 id=str(preset.id),
                 name=preset.name,
                 shared=preset.shared,
-                apply_url=url_for("staff.search") + (f"?{query}" if query else ""),
+                apply_url=base + (f"?{query}" if query else ""),
                 may_change=(mine and not preset.shared) or admin,
                 may_promote=admin and not preset.shared,
             )

@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from directory.auth.accounts import signed_in_user
 from directory.database import get_session
-from directory.operations.presets import visible_presets
+from directory.operations.presets import visible_preset_entries
 from directory.search import SearchError, SearchResponse, Viewer, get_search_service, search_centers
 from directory.staff import bp
 from directory.staff.console_page import CONSOLE_SORTS, console_page, console_url, preset_links
@@ -40,7 +40,7 @@ def render_console(
     vocabulary = get_search_service().index.vocabulary
     session = get_session()
     user = signed_in_user()
-    presets = visible_presets(session, user) if user else []
+    presets = visible_preset_entries(session, user.id) if user else []
     response: SearchResponse | None = None
     problems: list[str] = []
     try:
