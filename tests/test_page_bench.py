@@ -37,4 +37,8 @@ def test_the_table_prints_both_pages_the_ratio_and_the_target(report):
     for kind in (*bench.SEARCH_KINDS, "overall"):
         assert kind in table
     assert "target: console p50 <= 1.5x public p50" in table
+    target = bench.CONSOLE_TARGET_RATIO
+    slow = [kind for kind, value in report["console"].items() if value["ratio_p50"] > target]
+    assert all(f"{kind} " in table.splitlines()[-1] for kind in slow)
+    assert ("met by every query kind" in table) == (not slow)
     json.dumps(report)  # the --json output is plain JSON
