@@ -6,6 +6,7 @@ Only published and closed listings have a public page; everything else is a 404.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,15 +116,21 @@ def safe_website(url: str | None) -> str | None:
 
 def find_public_center(session: Session, slug: str) -> Center | None:
     """Return the published or closed center with this slug, with what its page shows, or None."""
-    query = (
-        select(Center)
-        .where(Center.slug == slug, Center.status.in_(PUBLIC_PAGE_STATUSES))
-        .options(
-            selectinload(Center.locations),
-            selectinload(Center.phones),
-            selectinload(Center.service_areas),
-            selectinload(Center.terms),
-        )
+    return find_center(session, slug, PUBLIC_PAGE_STATUSES)
+
+
+def find_center(
+    session: Session, slug: str, statuses: Iterable[ListingStatus] | None = None
+) -> Center | None:
+    """Return the center with this slug (in one of ``statuses``, if given) and what its page shows."""
+    query = select(Center).where(Center.slug == slug)
+    if statuses is not None:
+        query = query.where(Center.status.in_(tuple(statuses)))
+    query = query.options(
+        selectinload(Center.locations),
+        selectinload(Center.phones),
+        selectinload(Center.service_areas),
+        selectinload(Center.terms),
     )
     return session.scalar(query)
 

@@ -157,7 +157,7 @@ def results_page(args: SearchArgs, response: SearchResponse, vocabulary: Vocabul
     page = SearchPage(args=args, response=response)
     page.last_page = max(1, min(MAX_PAGE, math.ceil(response.total / args.per_page)))
     page.chips = _chips(args, labels, response)
-    page.facets = _facets(args, response, vocabulary)
+    page.facets = facet_groups(args, response, vocabulary)
     page.sort_links = _sort_links(args, response)
     if args.filtered:
         page.clear_filters = search_url(args.without_filters())
@@ -208,8 +208,11 @@ def _chips(args: SearchArgs, label: Callable[[str, str], str], response: SearchR
     return chips
 
 
-def _facets(args: SearchArgs, response: SearchResponse, vocabulary: Vocabulary) -> list[FacetGroup]:
-    """Return the filter form's fieldsets: values with results, and every selected value."""
+def facet_groups(args: SearchArgs, response: SearchResponse, vocabulary: Vocabulary) -> list[FacetGroup]:
+    """Return one fieldset per scheme (and state): the values with results, and every selected value.
+
+    The public search page and the staff console share it.
+    """
     groups = []
     for name, counts in response.facets.items():
         selected = set(args.filters.get(name, ()))

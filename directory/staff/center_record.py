@@ -9,13 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from directory.models import Center, FlagReason, ListingStatus, StaffNote, VerificationStatus
 from directory.operations.staff_flags import open_staff_flags
 from directory.operations.staff_notes import list_staff_notes
-from directory.public.center_presenter import PUBLIC_PAGE_STATUSES, CenterPage, Fact, present_center
+from directory.public.center_presenter import (
+    PUBLIC_PAGE_STATUSES,
+    CenterPage,
+    Fact,
+    find_center,
+    present_center,
+)
 from directory.staff.flag_marks import FlagMark, flag_mark
 from directory.staff.history import HistoryEntry, center_history
 from search_index import Vocabulary
@@ -58,17 +63,7 @@ class StaffCenterPage:
 
 def find_staff_center(session: Session, slug: str) -> Center | None:
     """Return the center with this slug, whatever its listing status, or None."""
-    query = (
-        select(Center)
-        .where(Center.slug == slug)
-        .options(
-            selectinload(Center.locations),
-            selectinload(Center.phones),
-            selectinload(Center.service_areas),
-            selectinload(Center.terms),
-        )
-    )
-    return session.scalar(query)
+    return find_center(session, slug)
 
 
 def present_staff_center(

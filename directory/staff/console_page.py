@@ -17,7 +17,7 @@ from flask import url_for
 from directory.models import SearchPreset, User
 from directory.operations.presets import PresetEntry, apply_preset
 from directory.operations.staff_roles import is_admin
-from directory.public.search_presenter import FacetGroup, FacetValue, Link
+from directory.public.search_presenter import FacetGroup, Link, facet_groups
 from directory.schemas.geography import US_STATES
 from directory.search import SearchResponse
 from directory.staff.search_args import ADVERTISER_CHOICES, StaffSearchArgs
@@ -116,22 +116,6 @@ def chosen_filters(args: StaffSearchArgs, vocabulary: Vocabulary) -> list[str]:
     if args.overdue:
         chosen.append("Re-verification overdue")
     return chosen
-
-
-def facet_groups(args: StaffSearchArgs, response: SearchResponse, vocabulary: Vocabulary) -> list[FacetGroup]:
-    """Return one group per scheme (and state): values with results, and every selected value."""
-    groups = []
-    for name, counts in response.facets.items():
-        selected = set(args.filters.get(name, ()))
-        values = [
-            FacetValue(item["code"], item["label"], item["count"], item["code"] in selected)
-            for item in counts
-            if item["count"] or item["code"] in selected
-        ]
-        if values:
-            label = "State" if name == "state" else vocabulary.scheme_labels.get(name, name)
-            groups.append(FacetGroup(name, label, values))
-    return groups
 
 
 def preset_links(

@@ -7,6 +7,7 @@ under CI (``CI=true``), where a missing browser is a failure.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Iterator
@@ -14,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 from tests.conftest import PROJECT_DIR, sample_site
+from tests.staff_accounts import add_staff, database
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 AXE_SCRIPT = Path(
@@ -44,16 +47,41 @@ def _require(condition: bool, reason: str) -> None:
     pytest.skip(f"{reason}; run 'make browser-deps' to install it")
 
 
+#: The specialist the staff pages' browser tests sign in as (password: tests.staff_accounts.PASSWORD).
+STAFF_EMAIL = "browser-specialist@example.org"
+
+
+@contextlib.contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """Serve ``app`` on 127.0.0.1 in a thread; yield its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
 @pytest.fixture(scope="module")
 def live_server(database_url: str, engine: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Serve the app with the sample directory on 127.0.0.1; yield its base URL."""
-    with sample_site(database_url, engine, tmp_path_factory.mktemp("browser-index")) as app:
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        yield f"http://127.0.0.1:{server.server_port}"
-        server.shutdown()
-        thread.join()
+    with (
+        sample_site(database_url, engine, tmp_path_factory.mktemp("browser-index")) as app,
+        serving(app) as url,
+    ):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def staff_server(database_url: str, engine: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve the sample directory with one specialist (STAFF_EMAIL) on 127.0.0.1; yield its base URL."""
+    with sample_site(database_url, engine, tmp_path_factory.mktemp("staff-browser-index")) as app:
+        with database(app) as session:
+            add_staff(session, STAFF_EMAIL)
+        with serving(app) as url:
+            yield url
 
 
 @pytest.fixture(scope="session")

@@ -3,40 +3,22 @@ applying and saving a preset, and an automated accessibility check of each scree
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from werkzeug.serving import make_server
 
-from tests.browser.conftest import axe_violations, screenshot
-from tests.conftest import sample_site
-from tests.staff_accounts import PASSWORD, add_staff, database
+from tests.browser.conftest import STAFF_EMAIL, axe_violations, screenshot
+from tests.staff_accounts import PASSWORD
 
-EMAIL = "specialist@example.org"
+EMAIL = STAFF_EMAIL
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def console_server(database_url: str, engine: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Serve the sample directory with one specialist on 127.0.0.1; yield the base URL."""
-    with sample_site(database_url, engine, tmp_path_factory.mktemp("console-browser-index")) as app:
-        with database(app) as session:
-            add_staff(session, EMAIL)
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        yield f"http://127.0.0.1:{server.server_port}"
-        server.shutdown()
-        thread.join()
-
-
 @pytest.fixture
-def console(console_server: str, page: Any) -> Any:
+def console(staff_server: str, page: Any) -> Any:
     """A page signed in as the specialist, on the console's search screen."""
-    page.goto(console_server + "/staff/login?next=/staff/search")
+    page.goto(staff_server + "/staff/login?next=/staff/search")
     page.fill("#email", EMAIL)
     page.fill("#password", PASSWORD)
     page.keyboard.press("Enter")
@@ -55,8 +37,8 @@ def test_slash_moves_to_the_search_box_but_not_while_typing(console):
     assert console.input_value("#staff-q") == "ketamine"
 
 
-def test_a_specialist_applies_a_preset_near_a_caller_and_saves_it_as_their_own(console, console_server):
-    console.goto(console_server + "/staff/search?near=92103&radius=100")  # San Diego
+def test_a_specialist_applies_a_preset_near_a_caller_and_saves_it_as_their_own(console, staff_server):
+    console.goto(staff_server + "/staff/search?near=92103&radius=100")  # San Diego
     console.get_by_role("link", name="Ketamine near caller, self-pay").click()
     params = parse_qs(urlparse(console.url).query)
     assert params["near"] == ["92103"] and params["radius"] == ["50"]
@@ -81,7 +63,7 @@ def test_a_specialist_applies_a_preset_near_a_caller_and_saves_it_as_their_own(c
         "/staff/",
     ],
 )
-def test_no_serious_or_critical_accessibility_violations(console, console_server, path):
-    console.goto(console_server + path)
+def test_no_serious_or_critical_accessibility_violations(console, staff_server, path):
+    console.goto(staff_server + path)
     console.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")  # all of it
     assert axe_violations(console) == []

@@ -4,33 +4,14 @@ dead end from the keyboard, and check every state with axe-core."""
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
-from tests.browser.conftest import axe_violations, screenshot
-from tests.conftest import sample_site
-from tests.staff_accounts import PASSWORD, add_staff, database
+from tests.browser.conftest import STAFF_EMAIL, axe_violations, screenshot
+from tests.staff_accounts import PASSWORD
 
-EMAIL = "specialist@example.org"
+EMAIL = STAFF_EMAIL
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def staff_server(database_url: str, engine: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Serve the sample directory with one specialist on 127.0.0.1; yield its base URL."""
-    with sample_site(database_url, engine, tmp_path_factory.mktemp("browser-staff-index")) as app:
-        with database(app) as session:
-            add_staff(session, EMAIL)
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        yield f"http://127.0.0.1:{server.server_port}"
-        server.shutdown()
-        thread.join()
 
 
 def test_note_and_flag_from_the_staff_view_of_a_center(staff_server, page):

@@ -5,37 +5,20 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
-from werkzeug.serving import make_server
 
-from tests.browser.conftest import axe_violations, screenshot
-from tests.conftest import DATA_DIR, sample_site
-from tests.staff_accounts import PASSWORD, add_staff, database
+from tests.browser.conftest import STAFF_EMAIL, axe_violations, screenshot
+from tests.conftest import DATA_DIR
+from tests.staff_accounts import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-SPECIALIST = "browser-specialist@example.org"
+SPECIALIST = STAFF_EMAIL
 PRESET = "Ketamine near caller, self-pay"
 ZIP = "10016"
-
-
-@pytest.fixture(scope="module")
-def staff_server(database_url: str, engine: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Serve the sample directory with one specialist on 127.0.0.1; yield its base URL."""
-    with sample_site(database_url, engine, tmp_path_factory.mktemp("staff-browser-index")) as app:
-        with database(app) as session:
-            add_staff(session, SPECIALIST)
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        yield f"http://127.0.0.1:{server.server_port}"
-        server.shutdown()
-        thread.join()
 
 
 def sign_in(page: Any, base: str) -> None:
