@@ -446,16 +446,16 @@ def offer_count(body: str, label: str) -> int:
 
 
 def test_text_naming_a_term_offers_that_filter_as_a_plain_link(web):
-    status, body = get(web, "/search?q=psilocybin")
+    status, body = get(web, "/search?q=psychedelic")
     assert status == 200
-    href = link_to(body, "Show only: Psilocybin-assisted therapy")
-    assert params(href) == [("q", "psilocybin"), ("therapy", "psilocybin-assisted-therapy")]
-    announced = offer_count(body, "Psilocybin-assisted therapy")
-    assert 0 < announced <= result_count(body)
+    href = link_to(body, "Show only: Psychedelic-assisted therapy")
+    assert params(href) == [("q", "psychedelic"), ("therapy", "psychedelic-assisted-therapy")]
+    announced = offer_count(body, "Psychedelic-assisted therapy")
+    assert 0 < announced < result_count(body)
     status, narrowed = get(web, href)
     assert status == 200
     assert result_count(narrowed) == announced
-    assert "Show only: Psilocybin-assisted therapy" not in page_text(narrowed)  # already applied
+    assert "Show only: Psychedelic-assisted therapy" not in page_text(narrowed)  # already applied
     assert re.search(r'<nav class="term-offers" aria-label="[^"]+">', body)
 
 
@@ -473,8 +473,18 @@ def test_a_named_term_no_result_carries_is_said_plainly(web):
     text = page_text(body)
     assert "None of these centers lists Psychedelic-assisted therapy." in text
     assert "Show only: Psychedelic-assisted therapy" not in text
-    assert offer_count(body, "Ketamine-assisted therapy") > 0
+    # Every result here is a ketamine listing: that offer would change nothing, so it is not made.
+    assert "Show only: Ketamine-assisted therapy" not in text
     assert "None of these centers lists" not in page_text(get(web, "/search?q=psychedelic")[1])
+
+
+def test_no_show_only_offer_that_would_change_nothing(web):
+    status, body = get(web, "/search?q=ketamine&therapy=ketamine-assisted-therapy")
+    assert status == 200
+    assert "Show only: Ketamine-assisted therapy" not in page_text(body)  # already the only value
+    status, body = get(web, "/search?q=psilocybin")
+    assert status == 200
+    assert "Show only: Psilocybin-assisted therapy" not in page_text(body)  # every result carries it
 
 
 def test_no_show_only_offer_when_no_word_names_a_term(web):

@@ -231,7 +231,8 @@ def _show_only(args: SearchArgs, response: SearchResponse, vocabulary: Vocabular
     """Offer each term the text names as the only value of its filter, when that finds centers.
 
     The count is the term's facet count: results under every other filter, so exactly what the
-    link shows. A term already the only value of its filter is not offered again.
+    link shows. A term already the only value of its filter is not offered again, nor one every
+    result already carries while its filter is unset (the link would change nothing).
     """
     offers = []
     order = (*vocabulary.schemes, "state", "city")
@@ -240,7 +241,7 @@ def _show_only(args: SearchArgs, response: SearchResponse, vocabulary: Vocabular
         if tuple(args.filters.get(scheme, ())) == (code,):
             continue
         count = _term_count(response, term)
-        if count:
+        if count and (args.filters.get(scheme) or count < response.total):
             chosen = {**args.filters, scheme: (code,)}
             filters = {name: chosen[name] for name in order if chosen.get(name)}
             offers.append(TermOffer(term["label"], search_url(args.replace(filters=filters)), count))
