@@ -3,9 +3,11 @@
 Canonical links, JSON-LD, the sitemap and robots.txt name the site by absolute URL. They take it
 from ``PUBLIC_BASE_URL`` (or ``SERVER_NAME`` with ``PREFERRED_URL_SCHEME``), never from the
 request's ``Host`` header, which whoever sends the request chooses. Only in development, with
-neither set, are they built from the request (so ``http://127.0.0.1:5000`` links to itself).
-In production one of the two is required, and ``TRUSTED_HOSTS`` defaults to its host name, so a
-request for any other host is refused with 400.
+neither set, are they built from the request (so ``http://127.0.0.1:5000`` links to itself), and
+then ``TRUSTED_HOSTS`` defaults to this machine's own names (:data:`LOCAL_HOSTS`), so no other
+host can put its name into them. In production one of the two is required, and
+``TRUSTED_HOSTS`` defaults to its host name. A request for a host outside ``TRUSTED_HOSTS`` is
+refused with 400.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, url_for
+
+#: The hosts a development site without a public address answers to (werkzeug cannot name [::1]).
+LOCAL_HOSTS = ("localhost", "127.0.0.1")
 
 
 class SiteAddressError(ValueError):
@@ -46,7 +51,9 @@ def absolute_url_for(endpoint: str, **values: Any) -> str:
 
 
 def configure_site_address(config: MutableMapping[str, Any], production: bool) -> None:
-    """Check the public address and, in production, require it and trust only its host by default.
+    """Check the public address, required in production, and default ``TRUSTED_HOSTS`` to its host.
+
+    In development without an address, ``TRUSTED_HOSTS`` defaults to :data:`LOCAL_HOSTS`.
 
     ``TRUSTED_HOSTS`` may be given as a comma-separated string (from the environment).
     """
@@ -56,6 +63,8 @@ def configure_site_address(config: MutableMapping[str, Any], production: bool) -
     if isinstance(config.get("TRUSTED_HOSTS"), str):
         config["TRUSTED_HOSTS"] = [h.strip() for h in config["TRUSTED_HOSTS"].split(",") if h.strip()]
     if not production:
+        if public_base_url(config) is None and not config.get("TRUSTED_HOSTS"):
+            config["TRUSTED_HOSTS"] = list(LOCAL_HOSTS)
         return
     address = public_base_url(config)
     if address is None:

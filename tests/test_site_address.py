@@ -77,7 +77,7 @@ def one_page_of_each_kind(client: FlaskClient, base: str) -> list[str]:
     ids=["base url", "base url with a path", "server name"],
 )
 def test_every_absolute_url_comes_from_the_configured_address(configured, config, base):
-    configured.config.update(config)
+    configured.config.update(config, TRUSTED_HOSTS=None)  # any Host may ask; none names the site
     client = configured.test_client()
     robots = client.get("/robots.txt", base_url=EVIL).get_data(as_text=True)
     assert f"Sitemap: {base}sitemap.xml" in robots.splitlines()
@@ -101,6 +101,30 @@ def test_development_builds_absolute_urls_from_the_request(configured):
     configured.config.update(PUBLIC_BASE_URL=None, SERVER_NAME=None)
     robots = configured.test_client().get("/robots.txt", base_url="http://127.0.0.1:5000")
     assert "Sitemap: http://127.0.0.1:5000/sitemap.xml" in robots.get_data(as_text=True)
+
+
+def test_development_without_an_address_answers_only_to_this_machine(configured):
+    client = configured.test_client()
+    refused = client.get("/robots.txt", base_url=EVIL)
+    assert refused.status_code == 400
+    assert "evil.example" not in refused.get_data(as_text=True)
+    for local in ("http://localhost", "http://127.0.0.1:5000"):
+        assert client.get("/robots.txt", base_url=local).status_code == 200, local
+
+
+def test_development_trusted_hosts_default(tmp_path, clean_environment):
+    def development(**config: object) -> Flask:
+        return create_app(
+            {
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'directory.sqlite3'}",
+                "SEARCH_INDEX_DIR": str(tmp_path / "index"),
+                **config,
+            }
+        )
+
+    assert development().config["TRUSTED_HOSTS"] == ["localhost", "127.0.0.1"]
+    assert development(TRUSTED_HOSTS="lan-box.local").config["TRUSTED_HOSTS"] == ["lan-box.local"]
+    assert not development(PUBLIC_BASE_URL="http://lan-box.local:5000").config.get("TRUSTED_HOSTS")
 
 
 def test_a_host_outside_trusted_hosts_is_refused(configured):
