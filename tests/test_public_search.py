@@ -696,8 +696,8 @@ def test_serve_logs_no_address_and_no_query_on_a_real_socket(site, access_record
     thread.start()
     try:
         for request in (
-            b"GET /search?q=secretword&near=84101 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-            b"GET /centers/none?q=secretword HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            b"GET /search?q=secretword&near=84101 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+            b"GET /centers/none?q=secretword HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
             b"BROKEN /search?q=secretword\r\n\r\n",
         ):
             with socket.create_connection(("127.0.0.1", server.server_port), timeout=10) as connection:
