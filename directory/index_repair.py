@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from directory.logs import describe_exception, private_traceback
 from search_index import Fault, IndexBusy, SearchIndex, storage
 
 log = logging.getLogger(__name__)
@@ -95,11 +96,13 @@ class IndexRepair:
             count = self._rebuild()
         except IndexBusy:
             log.info("another process is rebuilding the search index; this node uses its result")
-        except Exception:
+        except Exception as error:
             self._failed_at = time.monotonic()
-            log.exception(
-                "rebuilding the damaged search index failed; trying again in %d seconds",
+            log.error(
+                "rebuilding the damaged search index failed (%s); trying again in %d seconds\n%s",
+                describe_exception(error),
                 RETRY_FAILED_REBUILD_AFTER,
+                private_traceback(error),
             )
         else:
             log.info("search index rebuilt from the database: %d listings", count)

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import event, func, insert, or_, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from directory.logs import describe_exception, private_traceback
 from directory.models import Center, Location, SearchChange, TaxonomyTerm, center_terms, utcnow
 from directory.schemas.geography import US_STATES
 from search_index import IndexBusy, IndexCorrupt, SearchIndex, SyncState
@@ -220,8 +221,13 @@ class IndexSync:
             log.warning("search index not built (%s); run 'flask index rebuild'", error)
         except IndexCorrupt:
             log.debug("search index damaged; changes stay in the log for the rebuild")
-        except Exception:
-            log.exception("search index sync failed; changes stay in the log for the next sync")
+        except Exception as error:
+            # The message may quote a listing's text: log the error's kind and frames only.
+            log.error(
+                "search index sync failed (%s); changes stay in the log for the next sync\n%s",
+                describe_exception(error),
+                private_traceback(error),
+            )
         return None
 
     def catch_up_if_due(self) -> None:

@@ -243,3 +243,21 @@ def test_changed_at_is_recorded(service, create_center, session):
     session.commit()
     change = session.scalar(select(SearchChange).where(SearchChange.center_id == center.id))
     assert change.changed_at >= before.replace(microsecond=0)
+
+
+def test_a_failed_sync_logs_no_listing_text_and_loses_nothing(
+    service, create_center, session, monkeypatch, caplog
+):
+    def failing_apply(upserts, *_args, **_kwargs):
+        raise RuntimeError(f"could not index {list(upserts)!r}")  # the documents: names, addresses
+
+    monkeypatch.setattr(service.index, "apply", failing_apply)  # a fault no real index raises on demand
+    caplog.set_level("DEBUG")
+    create_center(name="Quartzwood Hollow Clinic", status="published")
+    session.commit()  # the after-commit sync fails quietly
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "search index sync failed (RuntimeError)" in logged
+    assert "Quartzwood" not in logged
+    monkeypatch.undo()
+    service.sync.sync()
+    assert found("quartzwood") == ["Quartzwood Hollow Clinic"]
