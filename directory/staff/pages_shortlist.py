@@ -77,23 +77,27 @@ def shortlist_remove() -> Answer:
 @bp.post("/shortlist/move")
 def shortlist_move() -> Answer:
     """Move a center one place up or down."""
-    center_id = request.form.get("center", "")
     return _change(
         lambda s: move_center(s, _center(), request.form.get("direction", "")),
         "Moved the center.",
-        anchor=f"entry-{center_id}" if center_id else None,
+        anchor=_entry_anchor(),
     )
 
 
 @bp.post("/shortlist/note")
 def shortlist_note() -> Answer:
     """Save the note on one center (an empty note removes it)."""
-    center_id = request.form.get("center", "")
     return _change(
         lambda s: set_note(s, _center(), request.form.get("note", "")),
         "Saved the note.",
-        anchor=f"entry-{center_id}" if center_id else None,
+        anchor=_entry_anchor(),
     )
+
+
+def _entry_anchor() -> str | None:
+    """Return the page anchor of the posted center's entry, to come back to it."""
+    center_id = request.form.get("center", "")
+    return f"entry-{center_id}" if center_id else None
 
 
 @bp.post("/shortlist/place")
