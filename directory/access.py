@@ -55,6 +55,11 @@ ACCESS: dict[str, Access] = {
     "staff.delete_preset": Access.STAFF,
     "staff.promote_preset": Access.ADMIN,
     "admin.users": Access.ADMIN,
+    "admin.edit_center": Access.ADMIN,
+    "admin.submissions": Access.ADMIN,
+    "admin.submission": Access.ADMIN,
+    "admin.corrections": Access.ADMIN,
+    "admin.correction": Access.ADMIN,
 }
 
 #: Whole blueprints with one rule, stated here explicitly (an endpoint entry above wins).

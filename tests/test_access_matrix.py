@@ -73,6 +73,7 @@ def sample_values(site: Flask) -> dict[str, dict[str, str]]:
         "staff.rename_preset": preset_id,
         "staff.delete_preset": preset_id,
         "staff.promote_preset": preset_id,
+        "admin.edit_center": {"slug": center.slug},
     }
 
 
