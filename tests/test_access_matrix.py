@@ -22,7 +22,8 @@ from werkzeug.routing import Rule
 
 from directory import create_app
 from directory.access import Access, access_for
-from directory.models import Article, Center, ListingStatus, Role, SearchPreset, User
+from directory.models import Article, Center, CorrectionKind, ListingStatus, Role, SearchPreset, User
+from directory.operations.corrections import report_correction
 
 ADMIN = "admin@example.org"
 SPECIALIST = "specialist@example.org"
@@ -57,6 +58,10 @@ def sample_values(site: Flask) -> dict[str, dict[str, str]]:
         therapy = center.term_codes()["therapy"][0]
         state = center.primary_location.state.lower()
         preset = session.scalars(select(SearchPreset).where(SearchPreset.shared)).first()
+        report = report_correction(
+            session, center, {"kind": CorrectionKind.OTHER, "details": "Matrix sample"}, actor="tests"
+        )
+        session.commit()
     preset_id = {"preset_id": str(preset.id)}
     return {
         "static": {"filename": "css/site.css"},
@@ -74,6 +79,7 @@ def sample_values(site: Flask) -> dict[str, dict[str, str]]:
         "staff.delete_preset": preset_id,
         "staff.promote_preset": preset_id,
         "admin.edit_center": {"slug": center.slug},
+        "admin.correction": {"correction_id": str(report.id)},
     }
 
 

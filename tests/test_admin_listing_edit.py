@@ -234,7 +234,7 @@ def test_bytes_that_are_not_utf8_are_named_next_to_the_field(site, admin):
 def test_an_unknown_term_is_refused_next_to_its_scheme(site, admin):
     slug = published_slugs(site)[4]
     values = current_form(admin, slug)
-    values["terms_therapy"] = ["ketamine-iv", "made-up-therapy"]
+    values["terms_therapy"] = ["ketamine-assisted-therapy", "made-up-therapy"]
     response = admin.post(edit_url(slug), data=values)
     assert response.status_code == 400
     assert "Unknown therapy term &#39;made-up-therapy&#39;." in response.get_data(as_text=True)

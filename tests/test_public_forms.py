@@ -31,7 +31,7 @@ from directory.models import (
     VerificationStatus,
 )
 from directory.operations.corrections import resolve_correction
-from directory.operations.errors import OperationError
+from directory.operations.errors import OperationError, PermissionDenied
 from directory.public.forms import UNREADABLE_TEXT, ListingForm
 from directory.schemas.fields import EmailAddress, PhoneNumber, StateCode, WebAddress, ZipCode
 from directory.search import CenterQuery, Viewer, get_search_service, search_centers
@@ -607,7 +607,7 @@ def test_closed_listing_can_be_reported(web, create_center, session):
 def test_staff_resolve_a_report_once(forms_app, web, create_center, session):
     center = published_center(create_center, session)
     web.post(report_url(center), data={"kind": "address", "details": "Moved to 12 Elm St."})
-    staff = User(email="specialist@example.org", role=Role.SPECIALIST)
+    staff = User(email="admin@example.org", role=Role.ADMIN)
     staff.set_password("not-used-here")
     session.add(staff)
     correction = session.scalars(select(Correction)).one()
@@ -623,6 +623,21 @@ def test_staff_resolve_a_report_once(forms_app, web, create_center, session):
         assert actions == ["correction.reported", "correction.accepted"]
     with pytest.raises(OperationError, match="already accepted"):
         resolve_correction(session, correction, CorrectionStatus.REJECTED, actor=staff)
+
+
+def test_only_an_admin_resolves_a_report_and_a_refusal_writes_no_audit_event(web, create_center, session):
+    center = published_center(create_center, session)
+    web.post(report_url(center), data={"kind": "address", "details": "Moved to 12 Elm St."})
+    specialist = User(email="specialist@example.org", role=Role.SPECIALIST)
+    specialist.set_password("not-used-here")
+    session.add(specialist)
+    session.flush()
+    correction = session.scalars(select(Correction)).one()
+    with pytest.raises(PermissionDenied, match="Only an admin can close a report"):
+        resolve_correction(session, correction, CorrectionStatus.ACCEPTED, actor=specialist)
+    assert correction.status is CorrectionStatus.NEW
+    actions = session.scalars(select(AuditEvent.action)).all()
+    assert actions == ["correction.reported"]
 
 
 def test_submitted_values_are_not_logged(web, vocabulary, caplog):

@@ -7,6 +7,7 @@ from directory.models.centers import Center, ListingStatus, center_terms
 from directory.models.corrections import (
     Correction,
     CorrectionKind,
+    CorrectionResolution,
     CorrectionSource,
     CorrectionStatus,
     FlagReason,
@@ -31,6 +32,7 @@ __all__ = [
     "Center",
     "Correction",
     "CorrectionKind",
+    "CorrectionResolution",
     "CorrectionSource",
     "CorrectionStatus",
     "FlagReason",

@@ -61,6 +61,31 @@ class CorrectionStatus(enum.StrEnum):
     REJECTED = "rejected"
 
 
+class CorrectionResolution(enum.StrEnum):
+    """How an admin closed a report: fixed (accepted), or not reproducible or spam (rejected)."""
+
+    FIXED = "fixed"
+    NOT_REPRODUCIBLE = "not-reproducible"
+    SPAM = "spam"
+
+    @property
+    def label(self) -> str:
+        """Return the wording admin screens show."""
+        return RESOLUTION_LABELS[self]
+
+    @property
+    def status(self) -> CorrectionStatus:
+        """Return the status a report closed this way takes."""
+        return CorrectionStatus.ACCEPTED if self is CorrectionResolution.FIXED else CorrectionStatus.REJECTED
+
+
+RESOLUTION_LABELS: dict[CorrectionResolution, str] = {
+    CorrectionResolution.FIXED: "Fixed",
+    CorrectionResolution.NOT_REPRODUCIBLE: "Not reproducible",
+    CorrectionResolution.SPAM: "Spam",
+}
+
+
 class CorrectionSource(enum.StrEnum):
     """Who reported: a person through the public form, or a staff member's flag."""
 
@@ -132,6 +157,12 @@ class Correction(UUIDPrimaryKey, Base):
     #: Set together with ``resolved_by`` when the status leaves ``new``.
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    #: How it was closed (set with ``resolved_at`` by the admin corrections screen; older rows have none).
+    resolution: Mapped[CorrectionResolution | None] = mapped_column(
+        enum_column(CorrectionResolution, "correction_resolution")
+    )
+    #: The admin's note on closing it; staff only, never public.
+    resolution_note: Mapped[str | None] = mapped_column(Text)
     #: ``staff`` for a specialist's flag (CHECK ``staff_flag_fields`` binds the next three columns).
     source: Mapped[CorrectionSource] = mapped_column(
         enum_column(CorrectionSource, "correction_source"),
@@ -155,13 +186,23 @@ class ListingSubmission(UUIDPrimaryKey, Base):
 
     __tablename__ = "listing_submissions"
 
-    #: Deleted with the listing, so a rejected submission leaves no personal data behind.
-    center_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("centers.id", ondelete="CASCADE"), unique=True)
+    #: Deleted with the listing, so a rejected submission leaves no personal data behind. None once
+    #: the submission was merged into another listing (``merged_into_id``) and its own was retired.
+    center_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("centers.id", ondelete="CASCADE"), unique=True
+    )
     contact_name: Mapped[str] = mapped_column(String(200))
     contact_email: Mapped[str] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=func.now())
+    #: What an admin last asked the submitter, and when (every request is in the audit trail).
+    info_requested: Mapped[str | None] = mapped_column(Text)
+    info_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The existing listing this submission was merged into (a center claiming its record).
+    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("centers.id", ondelete="SET NULL"))
+    merged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    center: Mapped[Center] = relationship()
+    center: Mapped[Center | None] = relationship(foreign_keys=[center_id])
+    merged_into: Mapped[Center | None] = relationship(foreign_keys=[merged_into_id])
 
     def __repr__(self) -> str:
         return f"<ListingSubmission {self.center_id}>"

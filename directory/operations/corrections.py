@@ -1,6 +1,7 @@
 """Reports of incorrect information: stored for staff, who accept or reject them.
 
-A report never changes its listing; staff make any change through the usual center operations.
+A report never changes its listing; an admin makes any change through the listing edit form
+(``operations.listing_edits``) and closes the report as fixed, not reproducible or spam.
 The audit trail records that a report arrived and how it was resolved, but not its text or the
 reporter's e-mail, which stay on the ``corrections`` row only.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import RAISE, Schema, fields
+from marshmallow import RAISE, Schema, ValidationError, fields
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,6 +19,8 @@ from directory.models import (
     Center,
     Correction,
     CorrectionKind,
+    CorrectionResolution,
+    CorrectionSource,
     CorrectionStatus,
     ListingStatus,
     User,
@@ -25,10 +28,13 @@ from directory.models import (
 )
 from directory.operations.audit import record_event
 from directory.operations.errors import OperationError
-from directory.schemas.fields import SLUG_PATTERN, EmailAddress, text
+from directory.operations.staff_roles import require_admin
+from directory.schemas.fields import SLUG_PATTERN, EmailAddress, check_safe_text, text
 
 #: Listings the public can see, and so report: published ones, and closed ones (shown as closed).
 REPORTABLE_STATUSES = (ListingStatus.PUBLISHED, ListingStatus.CLOSED)
+#: The longest note an admin keeps with a closed report.
+MAX_NOTE_LENGTH = 2000
 
 
 class CorrectionInput(Schema):
@@ -94,16 +100,29 @@ def resolve_correction(
     *,
     actor: User,
     reason: str | None = None,
+    resolution: CorrectionResolution | None = None,
 ) -> Correction:
-    """Accept or reject a new report as the staff member ``actor``; audit it. Flushes only."""
+    """Accept or reject a new report as the admin ``actor``; audit it. Flushes only.
+
+    ``resolution`` says how it was closed (fixed, not reproducible, spam) and ``reason`` is kept
+    with it as the admin's note.
+    """
+    require_admin(actor, "close a report")
     if status is CorrectionStatus.NEW:
         raise OperationError("A report can only be accepted or rejected.")
     if correction.status is not CorrectionStatus.NEW:
         raise OperationError(f"This report was already {correction.status.value}.")
+    if resolution is not None and resolution.status is not status:
+        raise OperationError(f"A report closed as {resolution.label.lower()} is {resolution.status.value}.")
     correction.status = status
     correction.resolved_at = utcnow()
     correction.resolved_by = actor.id
+    correction.resolution = resolution
+    correction.resolution_note = reason or None
     session.flush()
+    after = {"status": status.value}
+    if resolution is not None:
+        after["resolution"] = resolution.value
     record_event(
         session,
         actor=actor,
@@ -111,7 +130,44 @@ def resolve_correction(
         record_type="correction",
         record_id=correction.id,
         before={"status": CorrectionStatus.NEW.value},
-        after={"status": status.value},
-        reason=reason,
+        after=after,
+        reason=reason or None,
     )
     return correction
+
+
+def close_report(
+    session: Session,
+    correction: Correction,
+    resolution: CorrectionResolution | str,
+    *,
+    actor: User,
+    note: str = "",
+) -> Correction:
+    """Close a public report as fixed, not reproducible or spam, with the admin's note; audit it.
+
+    Staff flags are closed from the verification queue (``staff_flags.resolve_staff_flag``), not here.
+    Flushes only.
+    """
+    require_admin(actor, "close a report")
+    try:
+        outcome = CorrectionResolution(resolution)
+    except ValueError:
+        labels = ", ".join(item.label.lower() for item in CorrectionResolution)
+        message = f"Choose how the report was closed: {labels}."
+        raise OperationError(message, {"resolution": [message]}) from None
+    if correction.source is not CorrectionSource.PUBLIC:
+        raise OperationError("This is a staff flag: close it from the verification queue.")
+    text = (note or "").strip()
+    try:
+        check_safe_text(text)
+    except ValidationError as error:
+        raise OperationError("The note cannot be stored.", {"note": error.messages}) from error
+    if len(text) > MAX_NOTE_LENGTH:
+        raise OperationError(
+            "The note is too long.",
+            {"note": [f"Keep it under {MAX_NOTE_LENGTH:,} characters; it has {len(text):,}."]},
+        )
+    return resolve_correction(
+        session, correction, outcome.status, actor=actor, reason=text or None, resolution=outcome
+    )
