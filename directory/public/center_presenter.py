@@ -37,9 +37,11 @@ NEARBY_RADIUS_MILES = 50.0
 VERIFICATION_TEXT: dict[VerificationStatus, str] = {
     VerificationStatus.VERIFIED: "Verified by our research team",
     VerificationStatus.PENDING: "Verification in progress: our research team has not finished its checks",
+    VerificationStatus.NEEDS_INFO: "Verification in progress: our research team has not finished its checks",
     VerificationStatus.UNVERIFIED: "Not verified: our research team has not checked this listing yet",
     VerificationStatus.EXPIRED: "Verification expired: this listing is due to be checked again",
     VerificationStatus.REVOKED: "Verification withdrawn: our research team could not confirm this listing",
+    VerificationStatus.REJECTED: "Not verified: our research team could not confirm this listing",
 }
 
 
