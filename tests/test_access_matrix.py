@@ -22,8 +22,18 @@ from werkzeug.routing import Rule
 
 from directory import create_app
 from directory.access import Access, access_for
-from directory.models import Article, Center, CorrectionKind, ListingStatus, Role, SearchPreset, User
+from directory.models import (
+    Article,
+    Center,
+    CorrectionKind,
+    ListingStatus,
+    ListingSubmission,
+    Role,
+    SearchPreset,
+    User,
+)
 from directory.operations.corrections import report_correction
+from directory.operations.submissions import ListingSubmissionInput, create_pending_listing
 
 ADMIN = "admin@example.org"
 SPECIALIST = "specialist@example.org"
@@ -61,7 +71,28 @@ def sample_values(site: Flask) -> dict[str, dict[str, str]]:
         report = report_correction(
             session, center, {"kind": CorrectionKind.OTHER, "details": "Matrix sample"}, actor="tests"
         )
+        pending = create_pending_listing(
+            session,
+            ListingSubmissionInput().load(
+                {
+                    "name": "Matrix Sample Submission",
+                    "phone": "(801) 555-0100",
+                    "address_1": "1 Sample St",
+                    "city": "Provo",
+                    "state": "UT",
+                    "postal_code": "84601",
+                    "therapies": [therapy],
+                    "contact_name": "Sample Person",
+                    "contact_email": "sample@example.org",
+                    "represents_center": True,
+                }
+            ),
+            actor="tests",
+        )
         session.commit()
+        submission_id = session.scalar(
+            select(ListingSubmission.id).where(ListingSubmission.center_id == pending.id)
+        )
     preset_id = {"preset_id": str(preset.id)}
     return {
         "static": {"filename": "css/site.css"},
@@ -80,6 +111,7 @@ def sample_values(site: Flask) -> dict[str, dict[str, str]]:
         "staff.promote_preset": preset_id,
         "admin.edit_center": {"slug": center.slug},
         "admin.correction": {"correction_id": str(report.id)},
+        "admin.submission": {"submission_id": str(submission_id)},
     }
 
 

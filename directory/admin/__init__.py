@@ -9,8 +9,9 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 from directory.admin import (  # noqa: E402  (the modules register their routes on bp)
     pages_corrections,
     pages_listing,
+    pages_submissions,
     pages_users,
     refusals,
 )
 
-__all__ = ["bp", "pages_corrections", "pages_listing", "pages_users", "refusals"]
+__all__ = ["bp", "pages_corrections", "pages_listing", "pages_submissions", "pages_users", "refusals"]
