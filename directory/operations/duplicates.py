@@ -72,9 +72,7 @@ def find_duplicate_candidates(session: Session, center: Center, limit: int = 10)
     if places:
         nearby = session.scalars(
             select(Center)
-            .join(Location, Location.center_id == Center.id)
-            .where(or_(*places), Center.id != center.id)
-            .distinct()
+            .where(Center.id.in_(select(Location.center_id).where(or_(*places))), Center.id != center.id)
             .order_by(Center.name)
         )
         for other in nearby:
