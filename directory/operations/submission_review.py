@@ -16,7 +16,7 @@ from typing import Any
 
 from marshmallow import ValidationError
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from directory.models import AuditEvent, Center, ListingStatus, ListingSubmission, User, utcnow
 from directory.operations.audit import record_event
@@ -73,6 +73,7 @@ def waiting_submissions(session: Session) -> list[ListingSubmission]:
         session.scalars(
             select(ListingSubmission)
             .join(Center, Center.id == ListingSubmission.center_id)
+            .options(joinedload(ListingSubmission.center).selectinload(Center.locations))
             .where(Center.status == ListingStatus.PENDING)
             .order_by(ListingSubmission.created_at, ListingSubmission.id)
         )
