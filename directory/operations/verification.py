@@ -7,6 +7,7 @@ each decision (one :class:`VerificationRecord` per decision) and sets the verifi
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -26,8 +27,21 @@ from directory.operations.errors import OperationError
 from directory.operations.listing_state import BY_NAME, apply_transition, check_actor, refusal
 from directory.schemas.geography import US_STATES
 
-#: Months from a verification to its re-verification date, unless the app says otherwise.
+#: Months from a verification to its re-verification date (``REVERIFY_MONTHS``).
 DEFAULT_REVERIFY_MONTHS = 12
+MAX_REVERIFY_MONTHS = 60
+
+
+def reverify_months_setting(config: Mapping[str, Any]) -> int:
+    """Return the app's ``REVERIFY_MONTHS`` (default 12); raise ValueError naming a bad one."""
+    raw = config.get("REVERIFY_MONTHS", DEFAULT_REVERIFY_MONTHS)
+    try:
+        months = int(raw)
+    except (TypeError, ValueError):
+        months = 0
+    if isinstance(raw, bool) or not 1 <= months <= MAX_REVERIFY_MONTHS:
+        raise ValueError(f"REVERIFY_MONTHS must be a whole number of months from 1 to {MAX_REVERIFY_MONTHS}.")
+    return months
 
 
 @dataclass(frozen=True)
