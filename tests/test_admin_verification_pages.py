@@ -103,22 +103,7 @@ def test_queue_shows_every_section_with_its_count(app, admin):
     )
     add_center(app, slug="waiting", name="Waiting Clinic", verification_status="needs_info")
     add_center(app, slug="gone", name="Gone Clinic", status="closed")
-    flagged = add_center(app, slug="flagged", name="Flagged Clinic", **VERIFIED)
-    with database(app) as session:
-        reporter = make_staff(session)
-        center = session.scalar(select(Center).where(Center.slug == flagged))
-        session.add(
-            Correction(
-                center_id=center.id,
-                kind=CorrectionKind.CONTACT,
-                details="Number disconnected",
-                source=CorrectionSource.STAFF,
-                reported_by=reporter.id,
-                flag_reason=FlagReason.PHONE_NOT_WORKING,
-                reverify_by=utcnow() - timedelta(days=1),
-            )
-        )
-        session.commit()
+    add_flag(app, add_center(app, slug="flagged", name="Flagged Clinic", **VERIFIED))
     page = text(admin.get("/admin/verification"))
     assert "Awaiting a first verification (oldest first) (" in page
     for name in (
@@ -360,3 +345,55 @@ def test_last_verified_and_last_edited_are_apart(app, admin):
     assert 'Last verified</dt> <dd><time datetime="2026-01-05">January 5, 2026</time>' in page
     assert "Last edited</dt>" in page
     assert date(2026, 1, 5) != stored(app, slug).updated_at.date()
+
+
+def add_flag(app, slug: str) -> None:
+    """Commit a specialist's open flag on the listing, past its deadline."""
+    with database(app) as session:
+        reporter = make_staff(session)
+        center = session.scalar(select(Center).where(Center.slug == slug))
+        session.add(
+            Correction(
+                center_id=center.id,
+                kind=CorrectionKind.CONTACT,
+                details="Number disconnected",
+                source=CorrectionSource.STAFF,
+                reported_by=reporter.id,
+                flag_reason=FlagReason.PHONE_NOT_WORKING,
+                reverify_by=utcnow() - timedelta(days=1),
+            )
+        )
+        session.commit()
+
+
+def test_a_decision_resolves_the_specialists_flags_and_clears_the_queue(app, admin):
+    slug = add_center(app, name="Flagged Clinic", **VERIFIED)
+    add_flag(app, slug)
+    assert "Flagged Clinic" in text(admin.get("/admin/verification?section=flagged"))
+    url = f"/admin/centers/{slug}/verification"
+    form = text(admin.get(url))
+    assert "open flags on this listing as checked" in form
+    data = {
+        "csrf_token": token(admin, url),
+        "decision": "verify",
+        "phone_confirmed": "y",
+        "resolve_flags": "y",
+    }
+    assert admin.post(url, data=data).status_code == 303
+    with database(app) as session:
+        flag = session.scalar(select(Correction))
+        assert flag.status.value == "accepted"
+        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "correction.accepted"))
+        assert event.reason == "Checked by the research team: verify"
+    assert "Flagged Clinic" not in text(admin.get("/admin/verification?section=flagged"))
+
+
+def test_a_listing_closed_by_an_admin_reads_as_closed_publicly(app, admin):
+    slug = add_center(app, name="Closing Clinic", status="published")
+    hub = f"/admin/centers/{slug}"
+    data = {"csrf_token": token(admin, hub), "transition": "close", "reason": "The clinic told us it closed"}
+    assert admin.post(f"{hub}/status", data=data).status_code == 303
+    public = text(app.test_client().get(f"/centers/{slug}"))
+    assert "This center is closed" in public
+    staff = text(admin.get(f"/staff/centers/{slug}"))
+    assert "Closed: the public page says so" in staff

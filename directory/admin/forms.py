@@ -92,6 +92,7 @@ class VerificationForm(StaffForm):
         ],
     )
     reason = _reason("Reason (required to ask for information, reject or revoke)", required=False)
+    resolve_flags = BooleanField("Mark the specialists' open flags on this listing as checked", default=True)
 
 
 class StatusForm(StaffForm):

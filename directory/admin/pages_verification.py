@@ -24,7 +24,12 @@ from directory.models import Center, TaxonomyTerm, VerificationDecision
 from directory.operations.errors import OperationError, PermissionDenied
 from directory.operations.listing_state import BY_NAME, refusal
 from directory.operations.staff_flags import open_staff_flags
-from directory.operations.verification import Evidence, decide_verification, verification_records
+from directory.operations.verification import (
+    Evidence,
+    decide_verification,
+    resolve_flags_by_decision,
+    verification_records,
+)
 
 #: The schemes whose terms a verification can confirm.
 CONFIRMABLE = {"therapies_confirmed": ("therapy", "route"), "accreditations": ("accreditation",)}
@@ -69,17 +74,20 @@ def verify_center(slug: str) -> Response | tuple[str, int]:
     if not form.validate():
         return _form_page(center, form, 400)
     decision = VerificationDecision(form.decision.data)
+    actor = acting_admin()
     try:
-        decide_verification(
+        record = decide_verification(
             session,
             center,
             decision,
-            actor=acting_admin(),
+            actor=actor,
             evidence=_evidence(form),
             reason=form.reason.data,
             today=today(),
             reverify_months=reverify_months(),
         )
+        if form.resolve_flags.data:
+            resolve_flags_by_decision(session, center, record, actor=actor)
     except PermissionDenied:
         session.rollback()
         abort(403)

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from directory.models import (
     Center,
+    Correction,
+    CorrectionStatus,
     User,
     VerificationDecision,
     VerificationRecord,
@@ -25,6 +27,7 @@ from directory.models import (
 )
 from directory.operations.errors import OperationError
 from directory.operations.listing_state import BY_NAME, apply_transition, check_actor, refusal
+from directory.operations.staff_flags import open_staff_flags, resolve_staff_flag
 from directory.schemas.geography import US_STATES
 
 #: Months from a verification to its re-verification date (``REVERIFY_MONTHS``).
@@ -141,6 +144,17 @@ def decide_verification(
     session.add(record)
     session.flush()
     return record
+
+
+def resolve_flags_by_decision(
+    session: Session, center: Center, record: VerificationRecord, *, actor: User
+) -> list[Correction]:
+    """Resolve the specialists' open flags on ``center`` as checked by ``record``; audit each one."""
+    flags = open_staff_flags(session, center)
+    reason = f"Checked by the research team: {record.decision.value.replace('_', ' ')}"
+    for flag in flags:
+        resolve_staff_flag(session, flag, CorrectionStatus.ACCEPTED, actor=actor, reason=reason)
+    return flags
 
 
 def _check_evidence(decision: VerificationDecision, evidence: Evidence) -> None:
