@@ -112,6 +112,10 @@ def sample_values(site: Flask) -> dict[str, dict[str, str]]:
         "admin.edit_center": {"slug": center.slug},
         "admin.correction": {"correction_id": str(report.id)},
         "admin.submission": {"submission_id": str(submission_id)},
+        "admin.center": {"slug": center.slug},
+        "admin.verify_center": {"slug": center.slug},
+        "admin.change_center_status": {"slug": center.slug},
+        "admin.end_center_advertising": {"slug": center.slug},
     }
 
 

@@ -90,3 +90,20 @@ def test_daily_job_ends_advertising_on_its_end_date(runner, create_center, sessi
     assert reloaded.is_advertiser is False and reloaded.verification_status is VerificationStatus.VERIFIED
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "advertiser.ended_on_end_date"))
     assert event.reason == f"the advertising contract ended on {date.today().isoformat()}"
+
+
+def test_dry_run_names_advertising_that_would_end_and_ends_none(runner, create_center, session):
+    center = create_center(
+        name="Ends Today Clinic",
+        **VERIFIED,
+        reverify_due_on=date.today() + timedelta(days=100),
+        is_advertiser=True,
+        advertiser_ends_on=date.today(),
+    )
+    session.commit()
+    result = runner.invoke(args=["verification", "expire", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "Ends Today Clinic" in result.output and "1 advertiser(s) would end" in result.output
+    session.expire_all()
+    assert session.get(Center, center.id).is_advertiser is True
+    assert session.scalar(select(AuditEvent)) is None

@@ -6,12 +6,25 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from directory.admin import (  # noqa: E402  (the modules register their routes on bp)
+from directory.admin import (  # noqa: E402  (each registers its routes on bp)
+    pages_advertisers,
+    pages_centers,
     pages_corrections,
     pages_listing,
     pages_submissions,
     pages_users,
+    pages_verification,
     refusals,
 )
 
-__all__ = ["bp", "pages_corrections", "pages_listing", "pages_submissions", "pages_users", "refusals"]
+__all__ = [
+    "bp",
+    "pages_advertisers",
+    "pages_centers",
+    "pages_corrections",
+    "pages_listing",
+    "pages_submissions",
+    "pages_users",
+    "pages_verification",
+    "refusals",
+]

@@ -193,7 +193,8 @@ def apply_transition(
         raise OperationError(why)
     reason = (reason or "").strip() or None
     if transition.reason_required and reason is None:
-        raise OperationError(f"Give a reason to {transition.doing}.", {"reason": ["A reason is required."]})
+        message = f"Give a reason to {transition.doing}."
+        raise OperationError(message, {"reason": [message]})
     today = today or utcnow().date()
     was_advertiser = center.is_advertiser
     _run_consequences(session, center, transition, actor=actor, today=today)

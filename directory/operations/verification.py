@@ -7,6 +7,7 @@ each decision (one :class:`VerificationRecord` per decision) and sets the verifi
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -16,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from directory.models import (
     Center,
+    Correction,
+    CorrectionStatus,
     User,
     VerificationDecision,
     VerificationRecord,
@@ -24,10 +27,24 @@ from directory.models import (
 )
 from directory.operations.errors import OperationError
 from directory.operations.listing_state import BY_NAME, apply_transition, check_actor, refusal
+from directory.operations.staff_flags import open_staff_flags, resolve_staff_flag
 from directory.schemas.geography import US_STATES
 
-#: Months from a verification to its re-verification date, unless the app says otherwise.
+#: Months from a verification to its re-verification date (``REVERIFY_MONTHS``).
 DEFAULT_REVERIFY_MONTHS = 12
+MAX_REVERIFY_MONTHS = 60
+
+
+def reverify_months_setting(config: Mapping[str, Any]) -> int:
+    """Return the app's ``REVERIFY_MONTHS`` (default 12); raise ValueError naming a bad one."""
+    raw = config.get("REVERIFY_MONTHS", DEFAULT_REVERIFY_MONTHS)
+    try:
+        months = int(raw)
+    except (TypeError, ValueError):
+        months = 0
+    if isinstance(raw, bool) or not 1 <= months <= MAX_REVERIFY_MONTHS:
+        raise ValueError(f"REVERIFY_MONTHS must be a whole number of months from 1 to {MAX_REVERIFY_MONTHS}.")
+    return months
 
 
 @dataclass(frozen=True)
@@ -127,6 +144,17 @@ def decide_verification(
     session.add(record)
     session.flush()
     return record
+
+
+def resolve_flags_by_decision(
+    session: Session, center: Center, record: VerificationRecord, *, actor: User
+) -> list[Correction]:
+    """Resolve the specialists' open flags on ``center`` as checked by ``record``; audit each one."""
+    flags = open_staff_flags(session, center)
+    reason = f"Checked by the research team: {record.decision.value.replace('_', ' ')}"
+    for flag in flags:
+        resolve_staff_flag(session, flag, CorrectionStatus.ACCEPTED, actor=actor, reason=reason)
+    return flags
 
 
 def _check_evidence(decision: VerificationDecision, evidence: Evidence) -> None:
