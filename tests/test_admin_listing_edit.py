@@ -277,3 +277,29 @@ def test_the_operation_refuses_a_specialist_and_fields_outside_the_form_without_
         assert session.scalar(select(func.count()).select_from(AuditEvent)) == before
         assert center.name != "Anything" and center.status is ListingStatus.PUBLISHED
         session.rollback()
+
+
+def test_unreadable_bytes_in_any_text_field_are_named_next_to_that_field(site, admin):
+    slug = published_slugs(site)[6]
+    values = current_form(admin, slug)
+    text_fields = [
+        name
+        for name, value in values.items()
+        if isinstance(value, str)
+        and name not in ("csrf_token", "locations-0-state", "phones-0-type")
+        and not name.startswith(("terms_", "locations-1", "phones-1"))
+        and name not in {question for question in values if values[question] in ("yes", "no", "unknown")}
+    ]
+    assert {"name", "description", "phones-0-number", "locations-0-city", "year_opened", "reason"} <= set(
+        text_fields
+    )
+    for name in text_fields:
+        sent = {key: value for key, value in values.items() if key != name}
+        body = urlencode(sent, doseq=True).encode("ascii") + f"&{name}=caf%E9".encode()
+        response = admin.post(edit_url(slug), data=body, content_type="application/x-www-form-urlencoded")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400, name
+        assert f'id="{name}-error"' in page, name
+    nul = admin.post(edit_url(slug), data={**values, "name": "Nul\x00Clinic"})
+    assert nul.status_code == 400  # refused for the whole request before any view (request_safety)
+    assert edits_of(site, slug) == []
