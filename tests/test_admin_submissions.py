@@ -173,6 +173,9 @@ def test_a_duplicate_is_offered_and_merged_field_by_field_into_the_claimed_recor
     pending_id = center_of(site, submission_id)
     page = admin.get(url(submission_id)).get_data(as_text=True)
     assert f"/staff/centers/{claimed.slug}" in page and "Similar name in the same ZIP code or city" in page
+    listed = admin.get("/admin/submissions").get_data(as_text=True)
+    row = listed[listed.index(url(submission_id)) :].split("</tr>")[0]
+    assert "<td>1</td>" in row  # one possible duplicate
     compare = admin.get(f"{url(submission_id)}?merge={claimed.slug}")
     assert compare.status_code == 200 and "Which value wins, field by field" in compare.get_data(as_text=True)
     response = decide(

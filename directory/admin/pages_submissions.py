@@ -20,6 +20,7 @@ from directory.admin.submission_page import present_submission
 from directory.database import get_session
 from directory.models import Center, ListingSubmission
 from directory.operations.centers import find_center
+from directory.operations.duplicates import find_duplicate_candidates
 from directory.operations.errors import OperationError, PermissionDenied
 from directory.operations.submission_review import (
     MERGE_FIELDS,
@@ -40,7 +41,12 @@ TYPED_FIELDS = ("question", "reason", "grounds", "target", *(f"pick_{name}" for 
 @bp.get("/submissions")
 def submissions() -> str:
     """List the submitted listings waiting for review, oldest first."""
-    return render_template("admin/submissions.html", waiting=waiting_submissions(get_session()))
+    session = get_session()
+    waiting = waiting_submissions(session)
+    duplicates = {
+        item.id: len(find_duplicate_candidates(session, item.center)) for item in waiting if item.center
+    }
+    return render_template("admin/submissions.html", waiting=waiting, duplicates=duplicates)
 
 
 @bp.route("/submissions/<uuid:submission_id>", methods=["GET", "POST"])
