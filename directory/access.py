@@ -55,6 +55,12 @@ ACCESS: dict[str, Access] = {
     "staff.delete_preset": Access.STAFF,
     "staff.promote_preset": Access.ADMIN,
     "admin.users": Access.ADMIN,
+    "admin.verification_queue": Access.ADMIN,
+    "admin.verify_center": Access.ADMIN,
+    "admin.center": Access.ADMIN,
+    "admin.change_center_status": Access.ADMIN,
+    "admin.end_center_advertising": Access.ADMIN,
+    "admin.advertisers": Access.ADMIN,
 }
 
 #: Whole blueprints with one rule, stated here explicitly (an endpoint entry above wins).

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask
 
+from directory.operations.verification import reverify_months_setting
 from directory.response_policy import TransportSettingError, configure_transport
 from directory.site_address import SiteAddressError, configure_site_address
 
@@ -30,6 +31,7 @@ ENVIRONMENT_KEYS = (
     "TRUSTED_HOSTS",
     "SESSION_COOKIE_SECURE",
     "STAFF_SESSION_IDLE_HOURS",
+    "REVERIFY_MONTHS",
 )
 
 
@@ -54,6 +56,8 @@ def default_config(instance_path: str) -> dict[str, Any]:
         #: Session cookie flags; Secure (and HSTS) in production (see directory.response_policy).
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": None,
+        #: Months from a verification to its re-verification date (see operations.verification).
+        "REVERIFY_MONTHS": 12,
     }
 
 
@@ -72,6 +76,10 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
         configure_site_address(app.config, production)
         configure_transport(app.config, production)
     except (SiteAddressError, TransportSettingError) as error:
+        raise ConfigError(str(error)) from None
+    try:
+        reverify_months_setting(app.config)
+    except ValueError as error:
         raise ConfigError(str(error)) from None
 
 

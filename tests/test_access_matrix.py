@@ -73,6 +73,10 @@ def sample_values(site: Flask) -> dict[str, dict[str, str]]:
         "staff.rename_preset": preset_id,
         "staff.delete_preset": preset_id,
         "staff.promote_preset": preset_id,
+        "admin.center": {"slug": center.slug},
+        "admin.verify_center": {"slug": center.slug},
+        "admin.change_center_status": {"slug": center.slug},
+        "admin.end_center_advertising": {"slug": center.slug},
     }
 
 

@@ -53,3 +53,28 @@ def test_reset_leaves_nothing_behind(tmp_path):
     engine = make_engine(url)
     assert inspect(engine).get_table_names() == []
     engine.dispose()
+
+
+def test_downgrade_from_0006_keeps_rows_readable_by_the_older_schema(tmp_path):
+    from alembic import command
+    from sqlalchemy import text
+
+    from directory.migrate import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'states.sqlite3'}"
+    upgrade_database(url)
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        for slug, status in (("waiting", "needs_info"), ("refused", "rejected")):
+            connection.execute(
+                text(
+                    "INSERT INTO centers (id, slug, name, description, status, verification_status,"
+                    " is_advertiser) VALUES (:id, :slug, :slug, '', 'draft', :status, 0)"
+                ),
+                {"id": slug.ljust(32, "0"), "slug": slug, "status": status},
+            )
+    command.downgrade(alembic_config(url), "0005")
+    with engine.connect() as connection:
+        rows = dict(connection.execute(text("SELECT slug, verification_status FROM centers")).all())
+    assert rows == {"waiting": "pending", "refused": "unverified"}
+    engine.dispose()

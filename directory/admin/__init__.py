@@ -6,6 +6,12 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from directory.admin import pages_users  # noqa: E402  (registers its routes on bp)
+from directory.admin import (  # noqa: E402  (each registers its routes on bp)
+    pages_advertisers,
+    pages_centers,
+    pages_users,
+    pages_verification,
+    refusals,
+)
 
-__all__ = ["bp", "pages_users"]
+__all__ = ["bp", "pages_advertisers", "pages_centers", "pages_users", "pages_verification", "refusals"]

@@ -19,6 +19,7 @@ from directory.models.staff_notes import StaffNote, StaffNoteDeletionError
 from directory.models.taxonomy import Taxonomy, TaxonomyTerm
 from directory.models.users import Role, User
 from directory.models.verification import AdvertiserRuleError, VerificationStatus
+from directory.models.verification_records import VerificationDecision, VerificationRecord
 
 __all__ = [
     "AdvertiserRuleError",
@@ -48,6 +49,8 @@ __all__ = [
     "Taxonomy",
     "TaxonomyTerm",
     "User",
+    "VerificationDecision",
+    "VerificationRecord",
     "VerificationStatus",
     "center_terms",
     "preset_name_key",

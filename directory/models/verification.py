@@ -22,9 +22,11 @@ class VerificationStatus(enum.StrEnum):
 
     UNVERIFIED = "unverified"
     PENDING = "pending"
+    NEEDS_INFO = "needs_info"
     VERIFIED = "verified"
     EXPIRED = "expired"
     REVOKED = "revoked"
+    REJECTED = "rejected"
 
 
 class AdvertiserRuleError(ValueError):
@@ -40,7 +42,7 @@ ADVERTISER_CHECK = CheckConstraint(
 class VerificationMixin:
     """Columns recording what the research team checked, and advertiser status."""
 
-    #: Set through operations.verification; leaving ``verified`` ends advertiser status.
+    #: Set only through ``operations.listing_state``; leaving ``verified`` ends advertiser status.
     verification_status: Mapped[VerificationStatus] = mapped_column(
         enum_column(VerificationStatus, "verification_status"),
         default=VerificationStatus.UNVERIFIED,
@@ -53,11 +55,15 @@ class VerificationMixin:
     license_number: Mapped[str | None] = mapped_column(String(60))
     license_state: Mapped[str | None] = mapped_column(String(2))
     verification_notes: Mapped[str | None] = mapped_column(Text)
+    #: When verification was revoked (shown publicly as "Verification withdrawn"); cleared on verify.
+    verification_revoked_on: Mapped[date | None] = mapped_column(Date)
 
     #: True only while verified (CHECK ``advertiser_requires_verification``).
     is_advertiser: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)
     advertiser_starts_on: Mapped[date | None] = mapped_column(Date)
     advertiser_ends_on: Mapped[date | None] = mapped_column(Date)
+    #: The advertising contract's reference (staff only).
+    advertiser_contract_ref: Mapped[str | None] = mapped_column(String(100))
 
     @property
     def is_verified(self) -> bool:

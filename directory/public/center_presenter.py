@@ -37,9 +37,11 @@ NEARBY_RADIUS_MILES = 50.0
 VERIFICATION_TEXT: dict[VerificationStatus, str] = {
     VerificationStatus.VERIFIED: "Verified by our research team",
     VerificationStatus.PENDING: "Verification in progress: our research team has not finished its checks",
+    VerificationStatus.NEEDS_INFO: "Verification in progress: our research team has not finished its checks",
     VerificationStatus.UNVERIFIED: "Not verified: our research team has not checked this listing yet",
     VerificationStatus.EXPIRED: "Verification expired: this listing is due to be checked again",
     VerificationStatus.REVOKED: "Verification withdrawn: our research team could not confirm this listing",
+    VerificationStatus.REJECTED: "Not verified: our research team could not confirm this listing",
 }
 
 
@@ -146,13 +148,25 @@ def present_center(session: Session, center: Center, vocabulary: Vocabulary, url
         care=care_facts(center),
         prices=price_facts(center),
         phones=phone_links(center),
-        verification=VERIFICATION_TEXT[VerificationStatus(center.verification_status)],
+        verification=verification_text(center),
         checked=checked_facts(center, groups),
         related_articles=related_articles(session, center),
         nearby=nearby,
         nearby_search=nearby_search,
         structured_data=json_for_script(structured_data(center, url, groups)),
     )
+
+
+def verification_text(center: Center) -> str:
+    """Return how the listing's verification reads publicly; a withdrawal carries its date."""
+    status = VerificationStatus(center.verification_status)
+    withdrawn = center.verification_revoked_on
+    if status is VerificationStatus.REVOKED and withdrawn:
+        return (
+            f"Verification withdrawn ({withdrawn:%B} {withdrawn.day}, {withdrawn.year}): "
+            "our research team could not confirm this listing"
+        )
+    return VERIFICATION_TEXT[status]
 
 
 def term_groups(center: Center, vocabulary: Vocabulary) -> list[TermGroup]:

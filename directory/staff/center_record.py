@@ -89,14 +89,10 @@ def verification_record(center: Center) -> list[Fact]:
         ("Verification status", status.value.capitalize()),
         ("Verified at", _when(center.verified_at)),
         ("Verified by", center.verified_by),
+        ("Last edited", _when(center.updated_at)),
         ("Re-verify by", _when(center.reverify_due_on)),
         ("Lapsed", _lapsed(center) if status is VerificationStatus.EXPIRED else None),
-        (
-            "Withdrawn",
-            "Yes: the research team could not confirm this listing"
-            if status is VerificationStatus.REVOKED
-            else None,
-        ),
+        ("Withdrawn", _withdrawn(center) if status is VerificationStatus.REVOKED else None),
         ("License", " ".join(part for part in (center.license_number, center.license_state) if part) or None),
         ("What was checked", center.verification_notes),
         ("Advertiser", _advertiser(center)),
@@ -111,6 +107,15 @@ def _when(value: date | datetime | None) -> str | None:
 def _lapsed(center: Center) -> str:
     due = _when(center.reverify_due_on)
     return f"Yes: re-verification was due on {due}" if due else "Yes"
+
+
+def _withdrawn(center: Center) -> str:
+    on = _when(center.verification_revoked_on)
+    return (
+        f"Yes, on {on}: the research team could not confirm this listing"
+        if on
+        else ("Yes: the research team could not confirm this listing")
+    )
 
 
 def _advertiser(center: Center) -> str | None:
