@@ -34,6 +34,7 @@ ACCESS: dict[str, Access] = {
     "auth.login": Access.PUBLIC,
     "auth.logout": Access.STAFF,
     "auth.change_password": Access.STAFF,
+    "auth.accept_invitation": Access.PUBLIC,
     "staff.home": Access.STAFF,
     "staff.search": Access.STAFF,
     "staff.center": Access.STAFF,
@@ -55,6 +56,15 @@ ACCESS: dict[str, Access] = {
     "staff.delete_preset": Access.STAFF,
     "staff.promote_preset": Access.ADMIN,
     "admin.users": Access.ADMIN,
+    "admin.create_user": Access.ADMIN,
+    "admin.change_user_role": Access.ADMIN,
+    "admin.deactivate_user": Access.ADMIN,
+    "admin.activate_user": Access.ADMIN,
+    "admin.invite_user": Access.ADMIN,
+    "admin.audit": Access.ADMIN,
+    "admin.articles": Access.ADMIN,
+    "admin.new_article": Access.ADMIN,
+    "admin.edit_article": Access.ADMIN,
 }
 
 #: Whole blueprints with one rule, stated here explicitly (an endpoint entry above wins).
@@ -64,6 +74,9 @@ BLUEPRINT_ACCESS: dict[str, Access] = {
 
 #: Blueprints whose pages are staff-only surfaces: never cached, never indexed.
 STAFF_BLUEPRINTS = frozenset({"auth", "staff", "admin"})
+
+#: What an account with a temporary password may still use: changing it, or signing out.
+BEFORE_PASSWORD_CHANGE = frozenset({"auth.change_password", "auth.logout"})
 
 #: Which roles each access level admits.
 ROLES_ALLOWED: dict[Access, frozenset[Role]] = {
@@ -101,6 +114,10 @@ def enforce_access(request_endpoint: str | None = None) -> Response | None:
         return redirect(login_url(), 303 if request.method not in ("GET", "HEAD") else 302)
     if current_user.role not in ROLES_ALLOWED[access]:
         abort(403)
+    if current_user.must_change_password and endpoint not in BEFORE_PASSWORD_CHANGE:
+        return redirect(
+            url_for("auth.change_password"), 303 if request.method not in ("GET", "HEAD") else 302
+        )
     return None
 
 

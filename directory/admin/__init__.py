@@ -6,6 +6,11 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from directory.admin import pages_users  # noqa: E402  (registers its routes on bp)
+from directory.admin import (  # noqa: E402  (each registers its routes on bp)
+    pages_articles,
+    pages_audit,
+    pages_users,
+    refusals,
+)
 
-__all__ = ["bp", "pages_users"]
+__all__ = ["bp", "pages_articles", "pages_audit", "pages_users", "refusals"]

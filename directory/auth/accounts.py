@@ -1,8 +1,9 @@
 """Flask-Login over the ``users`` table, with sessions that end on their own.
 
-A session holds the user's id plus a fragment derived from the password hash and the active flag
-(Flask-Login's alternative-id pattern): changing the password or deactivating the account changes
-the fragment, so every open session of that account stops working on its next request. A session
+A session holds the user's id plus a fragment derived from the password hash, the active flag and
+the account's session version (Flask-Login's alternative-id pattern): changing the password or
+deactivating the account changes the fragment (and reactivating it does not bring the old one
+back), so every open session of that account stops working on its next request. A session
 idle for ``STAFF_SESSION_IDLE_HOURS`` (default 8) is refused too. The row is loaded once per request
 (``signed_in_user``).
 """
@@ -39,6 +40,8 @@ class StaffUser(UserMixin):
         self.email: str = user.email
         self.role: Role = Role(user.role)
         self.active: bool = user.active
+        #: A temporary password: every staff page but the password change sends the person there.
+        self.must_change_password: bool = bool(user.must_change_password)
         self._fragment = session_fragment(user)
 
     @property
@@ -57,9 +60,9 @@ class StaffUser(UserMixin):
 
 
 def session_fragment(user: User) -> str:
-    """Return a keyed digest of the account's password hash and active flag."""
+    """Return a keyed digest of the account's password hash, active flag and session version."""
     key = str(current_app.config["SECRET_KEY"]).encode()
-    material = f"{user.password_hash}|{int(bool(user.active))}".encode()
+    material = f"{user.password_hash}|{int(bool(user.active))}|{user.session_version or 0}".encode()
     return hmac.new(key, material, hashlib.sha256).hexdigest()[:32]
 
 
