@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from directory.config import ConfigError
 from directory.models import Role, StaffInvitation, User, utcnow
 from directory.operations.audit import record_event
 from directory.operations.errors import OperationError
@@ -51,8 +52,8 @@ def invitation_hours(config: Mapping[str, Any]) -> int:
     except (TypeError, ValueError):
         hours = 0
     if not 1 <= hours <= 720:
-        raise ValueError(
-            f"STAFF_INVITATION_HOURS must be a whole number of hours from 1 to 720; it is {value!r}"
+        raise ConfigError(
+            f"STAFF_INVITATION_HOURS must be a whole number of hours from 1 to 720; it is {str(value)[:40]!r}"
         )
     return hours
 
