@@ -83,8 +83,9 @@ def test_events_are_listed_newest_first_fifty_a_page(app, admin):
 def test_filters_by_action_family_actor_record_and_dates(app, admin):
     with database(app) as session:
         user_id, center_id = uuid.uuid4(), uuid.uuid4()
+        role = {"before": {"role": "specialist"}, "after": {"role": "admin"}}
         add_event(session, START, action="user.role_changed", record_type="user", record_id=user_id,
-                  actor="Ana@Staff.example", before={"role": "specialist"}, after={"role": "admin"})  # fmt: skip
+                  actor="Ana@Staff.example", **role)  # fmt: skip
         add_event(session, START + timedelta(days=1), action="user.deactivated", record_type="user",
                   record_id=uuid.uuid4(), actor="bo@staff.example")  # fmt: skip
         add_event(session, START + timedelta(days=2), record_id=center_id, actor="system")
@@ -114,8 +115,9 @@ def test_filters_by_action_family_actor_record_and_dates(app, admin):
 
 def test_changes_are_shown_as_before_and_after(app, admin):
     with database(app) as session:
+        role = {"before": {"role": "specialist"}, "after": {"role": "admin"}}
         add_event(session, START, action="user.role_changed", record_type="user",
-                  before={"role": "specialist"}, after={"role": "admin"}, reason="Joined the research team")  # fmt: skip
+                  reason="Joined the research team", **role)  # fmt: skip
         add_event(
             session,
             START,

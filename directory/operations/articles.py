@@ -55,6 +55,10 @@ def save_article(
         setattr(article, name, data[name])
     article.topics = topics
     article.related_centers = related
+    if article.id is not None and (article.faqs or article.citations):
+        # Remove the old rows first: the new ones take the same (article, position) keys.
+        article.faqs, article.citations = [], []
+        session.flush()
     article.faqs = [ArticleFAQ(position=i, **faq) for i, faq in enumerate(data["faqs"])]
     article.citations = [
         ArticleCitation(position=i, **citation) for i, citation in enumerate(data["citations"])
