@@ -207,6 +207,15 @@ def test_editing_round_trips_and_new_terms_change_the_find_centers_links(site, a
     assert again.status_code == 303
 
 
+def test_publishing_without_a_date_uses_today_and_dates_are_optional(site, admin):
+    data = form(admin, "/admin/articles/new", slug="dated-today", published_on="", updated_on="")
+    response = admin.post("/admin/articles/new", data=data)
+    assert response.status_code == 303, html.unescape(response.get_data(as_text=True))[:2000]
+    with database(site) as session:
+        article = session.scalar(select(Article).where(Article.slug == "dated-today"))
+        assert (article.published_on, article.updated_on) == (date.today(), None)
+
+
 def test_a_draft_is_not_public(site, admin):
     data = form(admin, "/admin/articles/new", slug="draft-on-ect", status="draft", topics=["therapy:ect"])
     assert admin.post("/admin/articles/new", data=data).status_code == 303
@@ -219,7 +228,8 @@ def test_a_draft_is_not_public(site, admin):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"title": ""}, "Title"),
+        ({"title": " "}, "Title: Enter the title."),
+        ({"reviewer_credentials": ""}, "Reviewer's credentials: Enter the reviewer's credentials."),
         ({"slug": "Not A Slug!"}, "Use lowercase letters, digits and single hyphens only"),
         ({"slug": "tms-for-depression"}, "Another article already has the address"),
         ({"citations-0-url": "javascript:alert(1)"}, "Sources, row 1, url"),
@@ -229,7 +239,7 @@ def test_a_draft_is_not_public(site, admin):
         ({"related_centers": "no-such-center"}, "No center has the slug 'no-such-center'."),
         ({"updated_on": "2026-02-30"}, "Not a valid date value."),
         ({"updated_on": "2026-01-01", "published_on": "2026-05-01"}, "Must not be before published_on."),
-        ({"body": "x" * 100_001}, "Body"),
+        ({"body": "x" * 100_001}, "Body (Markdown): Length must be between 1 and 100000."),
         ({"title": "Bad \ufffd bytes"}, "could not be read"),
     ],
 )

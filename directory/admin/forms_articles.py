@@ -14,10 +14,11 @@ from typing import Any
 from marshmallow import ValidationError
 from wtforms import Form, RadioField
 from wtforms.fields import DateField, FieldList, FormField
+from wtforms.validators import Optional
 
 from directory.auth.forms import StaffForm
 from directory.models import Article
-from directory.public.forms import LongTextField, TextField, WebAddressField, choices, unreadable
+from directory.public.forms import LongTextField, Required, TextField, WebAddressField, choices, unreadable
 from directory.schemas.articles import ArticleInput
 
 #: How many empty question and citation rows the form offers below the filled ones.
@@ -44,7 +45,7 @@ class FAQRow(Form):
 class CitationRow(Form):
     """One cited source."""
 
-    title = TextField("Title")
+    title = TextField("Title", validators=[Required()])
     source = TextField("Publisher")
     url = WebAddressField("Web address")
 
@@ -53,18 +54,22 @@ class ArticleForm(StaffForm):
     """Every field of an article; the slug only when creating one."""
 
     slug = TextField(
-        "Address (slug)", description="Lowercase letters, digits and hyphens; it cannot be changed later."
+        "Address (slug)",
+        validators=[Required()],
+        description="Lowercase letters, digits and hyphens; it cannot be changed later.",
     )
-    title = TextField("Title")
-    summary = LongTextField("Summary", render_kw={"rows": 3})
-    body = LongTextField("Body (Markdown)", render_kw={"rows": 18})
-    author_name = TextField("Author")
+    title = TextField("Title", validators=[Required()])
+    summary = LongTextField("Summary", validators=[Required()], render_kw={"rows": 3})
+    body = LongTextField("Body (Markdown)", validators=[Required()], render_kw={"rows": 18})
+    author_name = TextField("Author", validators=[Required()])
     author_bio = LongTextField("About the author", render_kw={"rows": 3})
-    reviewer_name = TextField("Clinical reviewer")
-    reviewer_credentials = TextField("Reviewer's credentials")
+    reviewer_name = TextField("Clinical reviewer", validators=[Required()])
+    reviewer_credentials = TextField("Reviewer's credentials", validators=[Required()])
     status = RadioField("Status", choices=choices(STATUS_CHOICES), default="draft")
-    published_on = DateField("Published on", validators=[], description="Left empty, publishing uses today.")
-    updated_on = DateField("Reviewed or updated on")
+    published_on = DateField(
+        "Published on", validators=[Optional()], description="Left empty, publishing uses today."
+    )
+    updated_on = DateField("Reviewed or updated on", validators=[Optional()])
     related_centers = LongTextField(
         "Related listings",
         render_kw={"rows": 2},
@@ -125,6 +130,9 @@ class ArticleForm(StaffForm):
         except ValidationError as error:
             self.cleaned = {}
             self.add_messages(error.messages)
+        for field in self.required_fields(slug):
+            if not (field.data or "").strip():
+                field.errors = [f"Enter the {field.label.text[0].lower()}{field.label.text[1:]}."]
         for field in (self.title, self.summary, self.body, self.author_name, self.reviewer_name):
             if isinstance(field.data, str) and not field.errors and unreadable(field.data):
                 field.errors = [
@@ -132,6 +140,11 @@ class ArticleForm(StaffForm):
                     "Contains characters that could not be read. Please retype it.",
                 ]
         return valid and not self.has_errors()
+
+    def required_fields(self, slug: str | None) -> list[Any]:
+        """Return the fields an article cannot do without (the slug only when creating one)."""
+        names = ["title", "summary", "body", "author_name", "reviewer_name", "reviewer_credentials"]
+        return [self[name] for name in (names if slug is not None else ["slug", *names])]
 
     def add_messages(self, messages: Mapping[str, Any] | list[Any] | str) -> None:
         """Attach the schema's or the operation's messages to their fields, or to the whole form."""
