@@ -24,6 +24,14 @@ from directory.schemas.articles import ArticleInput
 #: How many empty question and citation rows the form offers below the filled ones.
 SPARE_ROWS = 2
 STATUS_CHOICES = [("draft", "Draft: only staff see it"), ("published", "Published on the public site")]
+#: Each repeated row's labels, numbered on the page ("Question 2", "Source title 1").
+ROW_LABELS = {
+    "question": "Question",
+    "answer": "Answer",
+    "title": "Source title",
+    "source": "Publisher of source",
+    "url": "Web address of source",
+}
 #: The schema's field names as the form's error summary names them.
 FIELD_LABELS = {
     "faqs": "Questions and answers",
@@ -45,7 +53,7 @@ class FAQRow(Form):
 class CitationRow(Form):
     """One cited source."""
 
-    title = TextField("Title", validators=[Required()])
+    title = TextField("Title")
     source = TextField("Publisher")
     url = WebAddressField("Web address")
 
@@ -86,11 +94,14 @@ class ArticleForm(StaffForm):
         self.cleaned: dict[str, Any] = {}
 
     def add_spare_rows(self) -> None:
-        """Offer empty rows below the filled ones."""
+        """Offer empty rows below the filled ones, and number every row's labels."""
         for rows in (self.faqs, self.citations):
             filled = sum(1 for row in rows if any((sub.data or "") for sub in row.form))
             while len(rows) < filled + SPARE_ROWS:
                 rows.append_entry()
+            for number, row in enumerate(rows, start=1):
+                for sub in row.form:
+                    sub.label.text = f"{ROW_LABELS[sub.short_name]} {number}"
 
     def collect(self, slug: str | None) -> dict[str, Any]:
         """Return the submitted values in ``ArticleInput``'s shape (``slug`` fixed when editing)."""
