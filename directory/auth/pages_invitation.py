@@ -22,8 +22,8 @@ def accept_invitation() -> Response:
     """Show the set-a-password form for a valid invitation, or set the password and use the link up."""
     form = InvitationForm(token=request.args.get("token", ""))
     token = form.token.data or ""
-    if not token:
-        return _page(form, None, 200)
+    if not token:  # opened without its token: say how to use the link (a POST without one is refused)
+        return _page(form, None, 400 if request.method == "POST" else 200)
     session = get_session()
     invitation = operations.find_invitation(session, token)
     if invitation is None:
