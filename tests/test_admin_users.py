@@ -130,7 +130,7 @@ def test_the_invitation_page_without_a_token_explains_itself(client):
     page = client.get("/staff/invitation")
     assert page.status_code == 200
     assert "Open that link exactly as you received it" in page.get_data(as_text=True)
-    refused = client.post("/staff/invitation", data={"csrf_token": csrf_token(client, "/staff/invitation")})
+    refused = client.post("/staff/invitation", data={"csrf_token": csrf_token(client)})
     assert refused.status_code == 400
 
 
