@@ -3,6 +3,8 @@
 Every endpoint is listed in :data:`ACCESS` by name, or covered by an explicit entry in
 :data:`BLUEPRINT_ACCESS`. An endpoint that neither names is refused to everyone (fail closed),
 and the authorization matrix test fails for it. Roles: an admin may do everything a specialist may.
+An account with a temporary password (``must_change_password``) is sent to change it from every
+staff and admin page (:data:`BEFORE_PASSWORD_CHANGE` names the only exceptions).
 """
 
 from __future__ import annotations

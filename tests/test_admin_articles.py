@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, func, select
 from staff_accounts import add_staff, csrf_token, database, make_staff, sign_in
 
-from directory.models import Article, AuditEvent, Role
+from directory.models import Article, AuditEvent, Center, ListingStatus, Role
 from directory.operations.articles import create_article
 from directory.operations.errors import PermissionDenied
 from directory.operations.taxonomy import TermIndex
@@ -214,6 +214,30 @@ def test_publishing_without_a_date_uses_today_and_dates_are_optional(site, admin
     with database(site) as session:
         article = session.scalar(select(Article).where(Article.slug == "dated-today"))
         assert (article.published_on, article.updated_on) == (date.today(), None)
+
+
+def test_hand_picked_listings_round_trip_and_show_on_the_public_page(site, admin):
+    with database(site) as session:
+        center = session.scalar(
+            select(Center).where(Center.status == ListingStatus.PUBLISHED).order_by(Center.slug)
+        )
+        slug, name = center.slug, center.name
+    data = form(admin, "/admin/articles/new", slug="with-a-pick", related_centers=f" {slug} ,")
+    assert admin.post("/admin/articles/new", data=data).status_code == 303
+    edit = html.unescape(admin.get("/admin/articles/with-a-pick/edit").get_data(as_text=True))
+    assert re.search(rf">\s*{slug}</textarea>", edit)
+    assert html.escape(name) in site.test_client().get("/articles/with-a-pick").get_data(as_text=True)
+
+
+def test_previewing_an_edit_changes_nothing(site, admin):
+    url = "/admin/articles/ketamine-for-depression/edit"
+    data = form(admin, url, title="Changed only in the preview", body="**New** body", preview="1")
+    response = admin.post(url, data=data)
+    assert response.status_code == 200
+    assert "<strong>New</strong> body" in preview_section(response)
+    with database(site) as session:
+        title = session.scalar(select(Article.title).where(Article.slug == "ketamine-for-depression"))
+    assert title != "Changed only in the preview"
 
 
 def test_a_draft_is_not_public(site, admin):
