@@ -1,8 +1,9 @@
 """Flask-Login over the ``users`` table, with sessions that end on their own.
 
-A session holds the user's id plus a fragment derived from the password hash and the active flag
-(Flask-Login's alternative-id pattern): changing the password or deactivating the account changes
-the fragment, so every open session of that account stops working on its next request. A session
+A session holds the user's id plus a fragment derived from the password hash, the active flag and
+the account's session version (Flask-Login's alternative-id pattern): changing the password or
+deactivating the account changes the fragment (and reactivating it does not bring the old one
+back), so every open session of that account stops working on its next request. A session
 idle for ``STAFF_SESSION_IDLE_HOURS`` (default 8) is refused too. Each request reads the account's
 columns and the presets it sees in one query; the ORM row is loaded only when a view needs it
 (``signed_in_user``).
@@ -34,7 +35,15 @@ LAST_SEEN_REFRESH_SECONDS = 60
 
 login_manager = LoginManager()
 #: The account columns a request reads (with the account's presets, in one query).
-ACCOUNT_COLUMNS = (User.id, User.email, User.role, User.active, User.password_hash)
+ACCOUNT_COLUMNS = (
+    User.id,
+    User.email,
+    User.role,
+    User.active,
+    User.password_hash,
+    User.must_change_password,
+    User.session_version,
+)
 #: Built once: building a statement on each request costs more than running it.
 _ACCOUNT_QUERY = with_visible_presets(select(*ACCOUNT_COLUMNS).where(User.id == bindparam("user_id")))
 
@@ -47,6 +56,8 @@ class Account(Protocol):
     role: Role | str
     active: bool
     password_hash: str
+    must_change_password: bool
+    session_version: int
 
 
 class StaffUser(UserMixin):
@@ -57,6 +68,8 @@ class StaffUser(UserMixin):
         self.email: str = user.email
         self.role: Role = Role(user.role)
         self.active: bool = user.active
+        #: A temporary password: every staff page but the password change sends the person there.
+        self.must_change_password: bool = bool(user.must_change_password)
         self._fragment = session_fragment(user)
         #: The presets this staff member sees, read with the account (team presets first).
         self.presets: list[PresetEntry] = presets or []
@@ -77,9 +90,9 @@ class StaffUser(UserMixin):
 
 
 def session_fragment(user: Account) -> str:
-    """Return a keyed digest of the account's password hash and active flag."""
+    """Return a keyed digest of the account's password hash, active flag and session version."""
     key = str(current_app.config["SECRET_KEY"]).encode()
-    material = f"{user.password_hash}|{int(bool(user.active))}".encode()
+    material = f"{user.password_hash}|{int(bool(user.active))}|{user.session_version or 0}".encode()
     return hmac.new(key, material, hashlib.sha256).hexdigest()[:32]
 
 

@@ -17,7 +17,7 @@ from directory.models.presets import SearchPreset, preset_name_key
 from directory.models.search_changes import SearchChange
 from directory.models.staff_notes import StaffNote, StaffNoteDeletionError
 from directory.models.taxonomy import Taxonomy, TaxonomyTerm
-from directory.models.users import Role, User
+from directory.models.users import Role, StaffInvitation, User
 from directory.models.verification import AdvertiserRuleError, VerificationStatus
 from directory.models.verification_records import VerificationDecision, VerificationRecord
 
@@ -44,6 +44,7 @@ __all__ = [
     "SearchChange",
     "SearchPreset",
     "ServiceArea",
+    "StaffInvitation",
     "StaffNote",
     "StaffNoteDeletionError",
     "Taxonomy",
