@@ -54,6 +54,7 @@ ACCESS: dict[str, Access] = {
     "staff.rename_preset": Access.STAFF,
     "staff.delete_preset": Access.STAFF,
     "staff.promote_preset": Access.ADMIN,
+    "admin.dashboard": Access.ADMIN,
     "admin.users": Access.ADMIN,
     # TEMP placeholders (directory/admin/_placeholders.py); the lead drops these at merge.
     "admin.verification_queue": Access.ADMIN,

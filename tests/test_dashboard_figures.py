@@ -24,6 +24,7 @@ from directory.operations.dashboard import (
     advertisers_ending,
     advertising_influence,
     backlog_history,
+    expiries_since,
     listing_counts,
     queue_counts,
     waiting_counts,
@@ -115,7 +116,7 @@ def test_listings_by_status_and_by_verification_status(directory):
         "expired": 1,
         "revoked": 0,
     }
-    assert counts.total == 8
+    assert (counts.total, counts.advertisers) == (8, 2)
 
 
 def test_queue_sections_and_the_backlog(directory):
@@ -223,3 +224,15 @@ def test_advertising_influence_by_week(session):
     overall = influence.overall
     assert (overall.centers_added, overall.advertisers_added, overall.searches) == (10, 2, 6)
     assert overall.shortlisted_share == 0.2 and overall.results_share == 0.1
+
+
+def test_expiries_are_counted_from_the_audit_trail(session, create_center):
+    center = create_center(slug="lapsed-by-the-job", verification_status=V.EXPIRED)
+    for when in (NOW - timedelta(days=40), NOW - timedelta(days=3), NOW - timedelta(hours=1)):
+        event = record_event(
+            session, actor="system", action="verification.expired", record_type="center", record_id=center.id
+        )
+        event.occurred_at = when
+    record_event(session, actor="system", action="center.updated", record_type="center", record_id=center.id)
+    session.commit()
+    assert expiries_since(session, NOW - timedelta(days=30)) == 2

@@ -10,7 +10,7 @@ from directory.database import get_session
 from directory.models import User
 
 
-@bp.get("/")
+@bp.get("/users")
 def users() -> str:
     """List every staff account: e-mail, role, whether active, when created."""
     accounts = get_session().scalars(select(User).order_by(User.role, User.email)).all()

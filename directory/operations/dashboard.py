@@ -43,6 +43,8 @@ SOON_DAYS = 30
 HISTORY_WEEKS = 12
 #: Listing statuses outside the verification queue.
 OUT_OF_QUEUE = (ListingStatus.CLOSED.value,)
+#: The audit action of ``flask verification expire`` (operations.verification).
+EXPIRY_ACTION = "verification.expired"
 #: The state fields the backlog depends on, walked back through audit events.
 TRACKED = ("status", "verification_status", "reverify_due_on")
 
@@ -53,6 +55,8 @@ class ListingCounts:
 
     by_status: dict[str, int]
     by_verification: dict[str, int]
+    #: Current advertisers (always verified listings).
+    advertisers: int = 0
 
     @property
     def total(self) -> int:
@@ -145,7 +149,8 @@ def listing_counts(session: Session) -> ListingCounts:
     query = select(Center.verification_status, func.count()).group_by(Center.verification_status)
     for status, count in session.execute(query):
         by_verification[VerificationStatus(status).value] = count
-    return ListingCounts(by_status, by_verification)
+    advertisers = _count(session, Center.is_advertiser.is_(True))
+    return ListingCounts(by_status, by_verification, advertisers)
 
 
 def queue_counts(session: Session, now: datetime) -> QueueCounts:
@@ -189,6 +194,12 @@ def advertisers_ending(session: Session, today: date, days: int = SOON_DAYS) -> 
         Center.advertiser_ends_on >= today,
         Center.advertiser_ends_on <= today + timedelta(days=days),
     )
+
+
+def expiries_since(session: Session, since: datetime) -> int:
+    """Count verifications the expiry job let lapse since ``since`` (its audit events)."""
+    query = select(func.count()).where(AuditEvent.action == EXPIRY_ACTION, AuditEvent.occurred_at >= since)
+    return session.scalar(query) or 0
 
 
 def waiting_counts(session: Session) -> WaitingCounts:
