@@ -17,11 +17,13 @@ the expiry job do), and its creation time. Listings deleted since are not in the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+import numpy as np
+from sqlalchemy import Text, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from directory.models import (
@@ -45,8 +47,6 @@ HISTORY_WEEKS = 12
 OUT_OF_QUEUE = (ListingStatus.CLOSED.value,)
 #: The audit action of ``flask verification expire`` (operations.verification).
 EXPIRY_ACTION = "verification.expired"
-#: The state fields the backlog depends on, walked back through audit events.
-TRACKED = ("status", "verification_status", "reverify_due_on")
 
 
 @dataclass(frozen=True)
@@ -229,66 +229,81 @@ def backlog_history(session: Session, now: datetime, weeks: int = HISTORY_WEEKS)
     """Return the backlog at the end of each of the last ``weeks`` ISO weeks, the current one as of now.
 
     Rebuilt from each listing's current state and the ``before`` values of its audit events since
-    the first week began (see the module's docstring); oldest week first.
+    the first week ended (see the module's docstring); oldest week first.
     """
     current = week_start(now.date())
     starts = [current - timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
     ends = [min(now, datetime.combine(start + timedelta(days=7), time(), UTC)) for start in starts]
-    states: dict[str, dict[str, Any]] = {}
-    created: dict[str, datetime] = {}
     columns = (Center.id, Center.created_at, Center.status, Center.verification_status)
-    columns += (Center.reverify_due_on,)
-    for center_id, created_at, status, verification, due in session.execute(select(*columns)):
-        key = str(center_id)
-        created[key] = created_at
-        states[key] = {
-            "status": ListingStatus(status).value,
-            "verification_status": VerificationStatus(verification).value,
-            "reverify_due_on": due,
-        }
+    states = _States(session.execute(select(*columns, Center.reverify_due_on)).all())
+    before_text = cast(AuditEvent.before, Text)
     events = session.execute(
         select(AuditEvent.record_id, AuditEvent.occurred_at, AuditEvent.before)
-        .where(AuditEvent.record_type == "center", AuditEvent.occurred_at > ends[0])
+        .where(
+            AuditEvent.record_type == "center",
+            AuditEvent.occurred_at > ends[0],
+            or_(*(before_text.like(f'%"{name}"%') for name in _States.TRACKED)),
+        )
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id)
     ).all()
-    changes = [
-        (record_id, occurred, before)
-        for record_id, occurred, before in events
-        if isinstance(before, dict) and record_id in states and any(name in before for name in TRACKED)
-    ]
     points: list[BacklogPoint] = []
     position = 0
     for start, end in reversed(list(zip(starts, ends, strict=True))):
-        while position < len(changes) and changes[position][1] > end:
-            record_id, _occurred, before = changes[position]
-            _undo(states[record_id], before)
+        while position < len(events) and events[position].occurred_at > end:
+            states.undo(events[position].record_id, events[position].before)
             position += 1
         day = now.date() if end == now else (end - timedelta(microseconds=1)).date()
-        first = overdue = 0
-        for key, state in states.items():
-            if created[key] > end:
-                continue
-            section = backlog_section(state, day)
-            first += section == "first"
-            overdue += section == "overdue"
-        points.append(BacklogPoint(start, end, first, overdue))
+        points.append(BacklogPoint(start, end, *states.backlog(end, day)))
     points.reverse()
     return points
 
 
-def backlog_section(state: dict[str, Any], day: date) -> str | None:
-    """Return where a listing in ``state`` is in the backlog on ``day``: ``first``, ``overdue`` or None."""
-    if state["status"] in OUT_OF_QUEUE:
-        return None
-    verification = state["verification_status"]
-    if verification == VerificationStatus.UNVERIFIED.value:
-        return "first"
-    due = state["reverify_due_on"]
-    if verification == VerificationStatus.EXPIRED.value or (
-        verification == VerificationStatus.VERIFIED.value and due is not None and due < day
-    ):
-        return "overdue"
-    return None
+class _States:
+    """Every listing's backlog-relevant state as arrays, walked back one audit event at a time."""
+
+    #: The fields the backlog depends on (an event whose ``before`` names none of them is not read).
+    TRACKED = ("status", "verification_status", "reverify_due_on")
+    CODES = {status.value: code for code, status in enumerate(VerificationStatus)}
+    FIRST = CODES[VerificationStatus.UNVERIFIED.value]
+    LAPSED = CODES[VerificationStatus.EXPIRED.value]
+    VERIFIED = CODES[VerificationStatus.VERIFIED.value]
+    NO_DATE = np.iinfo(np.int64).max
+
+    def __init__(self, rows: Sequence[Any]) -> None:
+        self.position = {str(row[0]): n for n, row in enumerate(rows)}
+        self.created = np.array([row[1].timestamp() for row in rows], dtype=np.float64)
+        self.closed = np.array([row[2] in OUT_OF_QUEUE for row in rows], dtype=bool)
+        self.verification = np.array([self.CODES.get(row[3], -1) for row in rows], dtype=np.int8)
+        self.due = np.array([self._ordinal(row[4]) for row in rows], dtype=np.int64)
+
+    def undo(self, record_id: str, before: object) -> None:
+        """Put back the values one change replaced, as its audit event's ``before`` recorded them."""
+        n = self.position.get(record_id)
+        if n is None or not isinstance(before, dict):
+            return
+        if "status" in before:
+            self.closed[n] = before["status"] in OUT_OF_QUEUE
+        if "verification_status" in before:
+            self.verification[n] = self.CODES.get(before["verification_status"], -1)
+        if "reverify_due_on" in before:
+            self.due[n] = self._ordinal(before["reverify_due_on"])
+
+    def backlog(self, end: datetime, day: date) -> tuple[int, int]:
+        """Return (awaiting a first verification, overdue) among the listings that existed at ``end``."""
+        live = (self.created <= end.timestamp()) & ~self.closed
+        first = live & (self.verification == self.FIRST)
+        past_due = (self.verification == self.VERIFIED) & (self.due < day.toordinal())
+        overdue = live & ((self.verification == self.LAPSED) | past_due)
+        return int(np.count_nonzero(first)), int(np.count_nonzero(overdue))
+
+    @classmethod
+    def _ordinal(cls, value: object) -> int:
+        if isinstance(value, date):
+            return value.toordinal()
+        try:
+            return date.fromisoformat(str(value)).toordinal() if value else cls.NO_DATE
+        except ValueError:
+            return cls.NO_DATE
 
 
 def advertising_influence(session: Session, today: date, weeks: int = HISTORY_WEEKS) -> Influence:
@@ -316,26 +331,6 @@ def advertising_influence(session: Session, today: date, weeks: int = HISTORY_WE
             )
         )
     return Influence(result)
-
-
-def _undo(state: dict[str, Any], before: dict[str, Any]) -> None:
-    """Put back the values a change replaced (as its audit event's ``before`` recorded them)."""
-    for name in TRACKED:
-        if name not in before:
-            continue
-        value = before[name]
-        if name == "reverify_due_on":
-            value = _as_date(value)
-        state[name] = value
-
-
-def _as_date(value: object) -> date | None:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
 
 
 def _count(session: Session, *conditions: Any) -> int:
