@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import random
 import re
+import string
 import uuid
 from collections.abc import Iterator
 from datetime import date
@@ -22,6 +24,8 @@ from directory.operations.errors import PermissionDenied
 from directory.operations.shortlist_counts import ResultCounts, count_shortlist_addition, week_start
 from directory.search import Viewer, get_search_service, search_centers
 from directory.staff.search_args import parse_staff_search_args
+from directory.staff.shortlist import MAX_CENTERS, MAX_NOTE_LENGTH, SESSION_KEY
+from directory.staff.shortlist_influence import COUNTED_KEY, MAX_REMEMBERED
 
 SPECIALIST = "counting-specialist@example.org"
 #: A search only this module makes, so that nothing else could have written its words anywhere.
@@ -232,3 +236,36 @@ def test_result_counts_are_consistent():
     with pytest.raises(ValueError):
         ResultCounts(3, 4)
     assert week_start(date(2026, 1, 1)) == date(2025, 12, 29)  # ISO week 1 of 2026 starts in 2025
+
+
+def test_a_call_remembers_its_latest_searches_and_the_cookie_stays_small(site, specialist):
+    for radius in range(10, 10 + MAX_REMEMBERED + 2):
+        fields = add_forms(specialist, {**SEARCH, "radius": str(radius)})[0]
+        add_from(specialist, fields)
+        post(specialist, "/staff/shortlist/remove", center=fields["center"])
+    cookie = specialist.get_cookie("session").value
+    stored = site.session_interface.get_signing_serializer(site).loads(cookie)
+    assert len(stored[COUNTED_KEY]["d"]) == MAX_REMEMBERED
+    [week] = weeks(site)
+    assert week.searches == MAX_REMEMBERED + 2
+    # The fullest shortlist (notes of random letters compress poorly) beside a full memory of searches.
+    letters = random.Random(9)
+    chosen = add_forms(specialist, {**SEARCH, "per_page": "50"})[:MAX_CENTERS]
+    for fields in chosen:
+        add_from(specialist, fields)
+    refused = 0
+    for fields in chosen:
+        note = "".join(letters.choices(string.ascii_letters, k=MAX_NOTE_LENGTH))
+        refused += (
+            post(specialist, "/staff/shortlist/note", center=fields["center"], note=note).status_code == 400
+        )
+        print(len(specialist.get_cookie("session").value))
+        assert len(specialist.get_cookie("session").value) < 3900
+    assert refused, "the notes reached the shortlist's limit"
+    assert len(stored_shortlist(site, specialist)["c"]) == MAX_CENTERS
+
+
+def stored_shortlist(site: Flask, client: FlaskClient) -> dict:
+    """Return the shortlist as the session cookie holds it."""
+    cookie = client.get_cookie("session").value
+    return site.session_interface.get_signing_serializer(site).loads(cookie)[SESSION_KEY]
