@@ -6,6 +6,7 @@ import dataclasses
 import random
 import re
 import string
+import threading
 import uuid
 from collections.abc import Iterator
 from datetime import date
@@ -16,10 +17,11 @@ from conftest import sample_site
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, delete, func, inspect, select
+from sqlalchemy.orm import Session
 from staff_accounts import CSRF_INPUT, add_staff, database, make_staff, sign_in
 from werkzeug.datastructures import MultiDict
 
-from directory.models import AuditEvent, Center, ShortlistWeek
+from directory.models import AuditEvent, Center, Role, ShortlistWeek, User
 from directory.operations.errors import PermissionDenied
 from directory.operations.shortlist_counts import ResultCounts, count_shortlist_addition, week_start
 from directory.search import Viewer, get_search_service, search_centers
@@ -269,3 +271,44 @@ def stored_shortlist(site: Flask, client: FlaskClient) -> dict:
     """Return the shortlist as the session cookie holds it."""
     cookie = client.get_cookie("session").value
     return site.session_interface.get_signing_serializer(site).loads(cookie)[SESSION_KEY]
+
+
+def test_concurrent_additions_to_a_new_week_all_count(site, engine):
+    """Two writers racing to create the same week's row: the upsert loses none of their additions."""
+    with database(site) as session:
+        session.execute(delete(ShortlistWeek))
+        session.commit()
+        center_id = session.scalars(select(Center.id)).first()
+    actor = User(email="racer@staff.example", role=Role.SPECIALIST, active=True)  # checked, never stored
+    week = date(2030, 1, 7)
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def writer() -> None:
+        try:
+            with Session(engine) as session:
+                barrier.wait()
+                for _ in range(15):
+                    count_shortlist_addition(
+                        session, center_id, actor=actor, search=ResultCounts(3, 1), day=week
+                    )
+                    session.commit()
+        except BaseException as error:  # reported below, in the test's thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=writer) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with Session(engine) as session:
+        row = session.get(ShortlistWeek, week)
+        assert (row.centers_added, row.searches, row.search_results, row.search_result_advertisers) == (
+            30,
+            30,
+            90,
+            30,
+        )
+        session.delete(row)
+        session.commit()
