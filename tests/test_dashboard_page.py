@@ -15,9 +15,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, delete, func, select
 from staff_accounts import add_staff, database, sign_in
 
-from directory.admin.charts import backlog_chart, describe, nice_ceiling
+from directory.admin.charts import backlog_chart, describe, describe_influence, nice_ceiling
 from directory.models import Center, ListingStatus, Role, ShortlistWeek, VerificationStatus, utcnow
-from directory.operations.dashboard import BacklogPoint
+from directory.operations.dashboard import BacklogPoint, InfluenceWeek
 from directory.operations.shortlist_counts import week_start
 
 ADMIN = "dashboard-admin@example.org"
@@ -113,7 +113,7 @@ def test_every_figure_links_to_its_filtered_list(site, page):
 
 
 def test_the_backlog_chart_is_valid_svg_with_a_title_and_its_figures_in_a_table(page):
-    [svg_text] = SVG.findall(page)
+    svg_text, _influence = SVG.findall(page)
     svg = ET.fromstring(svg_text)
     assert svg.tag == f"{SVG_NS}svg" and svg.get("role") == "img"
     title, desc = svg.find(f"{SVG_NS}title"), svg.find(f"{SVG_NS}desc")
@@ -126,6 +126,15 @@ def test_the_backlog_chart_is_valid_svg_with_a_title_and_its_figures_in_a_table(
 
 
 def test_the_influence_table_shows_both_shares_and_what_they_mean(page):
+    _backlog, chart = SVG.findall(page)
+    svg = ET.fromstring(chart)
+    assert svg.find(f"{SVG_NS}title").text.startswith("Advertisers' share of shortlisted centers")
+    assert (
+        "advertisers were 25% of the 8 centers added to shortlists, and 10% of their 200 search results"
+        in (svg.find(f"{SVG_NS}desc").text)
+    )
+    bars = [r for r in svg.iter(f"{SVG_NS}rect") if float(r.get("y")) > 30]
+    assert [float(bar.get("height")) for bar in bars] == [41.0, 16.4]  # 25% and 10% of 164 px
     text = unescape(re.sub(r"<[^>]+>", " ", page))
     assert "Advertising influence" in text
     row = re.search(r"\(so far\)\s+8\s+2\s+25%\s+5\s+200\s+10%", text)
@@ -162,3 +171,12 @@ def test_chart_scale_and_text_alternative():
     svg = ET.fromstring(str(backlog_chart(points, chart_id="x<y")))  # an odd id is escaped, still XML
     bars = [r for r in svg.iter(f"{SVG_NS}rect") if float(r.get("y")) > 30]
     assert len(bars) == 5  # 2 + 2 + 1 (a zero is not drawn)
+
+
+def test_the_influence_description_without_additions():
+    weeks = [InfluenceWeek(date(2026, 11, 23))]
+    assert describe_influence(weeks) == "No center was added to a shortlist in the last 1 week."
+    weeks = [InfluenceWeek(date(2026, 11, 23), centers_added=3, advertisers_added=1)]
+    assert "33% of the 3 centers added to shortlists, and no search results counted" in describe_influence(
+        weeks
+    )

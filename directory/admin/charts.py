@@ -13,11 +13,14 @@ from collections.abc import Sequence
 
 from markupsafe import Markup
 
-from directory.operations.dashboard import BacklogPoint
+from directory.operations.dashboard import BacklogPoint, InfluenceWeek
 
 #: Awaiting a first verification, and overdue re-verifications (both 4.5:1 or more on white).
 FIRST_COLOUR = "#0b5394"
 OVERDUE_COLOUR = "#8a1c1c"
+#: Advertisers' share of the shortlisted, and of the results (4.5:1 or more on white).
+SHORTLISTED_COLOUR = "#7a4a00"
+RESULTS_COLOUR = "#4a5360"
 INK = "#1b1f24"
 GRID = "#c9d0d8"
 
@@ -27,24 +30,14 @@ LEFT, RIGHT, TOP, BOTTOM = 48, 12, 36, 40
 
 def backlog_chart(points: Sequence[BacklogPoint], chart_id: str = "backlog-chart") -> Markup:
     """Return the backlog by week as stacked bars (first verification, overdue) in an inline SVG."""
-    svg = ET.Element(
-        "svg",
-        {
-            "xmlns": "http://www.w3.org/2000/svg",
-            "viewBox": f"0 0 {WIDTH} {HEIGHT}",
-            "width": "100%",
-            "role": "img",
-            "aria-labelledby": f"{chart_id}-title {chart_id}-desc",
-            "class": "chart",
-            "id": chart_id,
-        },
-    )
-    ET.SubElement(svg, "title", {"id": f"{chart_id}-title"}).text = "Verification backlog by week"
+    svg = _svg(chart_id, "Verification backlog by week")
     ET.SubElement(svg, "desc", {"id": f"{chart_id}-desc"}).text = describe(points)
     top = nice_ceiling(max((point.total for point in points), default=0))
     plot_height = HEIGHT - TOP - BOTTOM
     plot_width = WIDTH - LEFT - RIGHT
-    _legend(svg)
+    _legend(
+        svg, ((FIRST_COLOUR, "Awaiting a first verification"), (OVERDUE_COLOUR, "Overdue re-verification"))
+    )
     for fraction in (0, 0.5, 1):
         y = TOP + plot_height * (1 - fraction)
         _line(svg, LEFT, y, WIDTH - RIGHT, y)
@@ -63,6 +56,67 @@ def backlog_chart(points: Sequence[BacklogPoint], chart_id: str = "backlog-chart
             _text(svg, x + slot * 0.35, HEIGHT - BOTTOM + 16, label, anchor="middle")
     _text(svg, LEFT, HEIGHT - 6, "Week beginning (Monday, UTC)")
     return Markup(ET.tostring(svg, encoding="unicode"))
+
+
+def influence_chart(weeks: Sequence[InfluenceWeek], chart_id: str = "influence-chart") -> Markup:
+    """Return advertisers' share of the shortlisted beside their share of the results, by week, as SVG."""
+    svg = _svg(chart_id, "Advertisers' share of shortlisted centers and of search results, by week")
+    ET.SubElement(svg, "desc", {"id": f"{chart_id}-desc"}).text = describe_influence(weeks)
+    plot_height = HEIGHT - TOP - BOTTOM
+    plot_width = WIDTH - LEFT - RIGHT
+    _legend(
+        svg,
+        (
+            (SHORTLISTED_COLOUR, "Share of shortlisted centers"),
+            (RESULTS_COLOUR, "Share of their search results"),
+        ),
+    )
+    for fraction in (0, 0.5, 1):
+        y = TOP + plot_height * (1 - fraction)
+        _line(svg, LEFT, y, WIDTH - RIGHT, y)
+        _text(svg, LEFT - 6, y + 4, f"{fraction:.0%}", anchor="end")
+    slot = plot_width / max(len(weeks), 1)
+    base = TOP + plot_height
+    for index, week in enumerate(weeks):
+        x = LEFT + index * slot + slot * 0.15
+        for offset, (share, colour) in enumerate(
+            ((week.shortlisted_share, SHORTLISTED_COLOUR), (week.results_share, RESULTS_COLOUR))
+        ):
+            if share:
+                _rect(
+                    svg,
+                    x + offset * slot * 0.35,
+                    base - plot_height * share,
+                    slot * 0.35,
+                    plot_height * share,
+                    colour,
+                )
+        if index % 2 == 0 or index == len(weeks) - 1:
+            label = "now" if index == len(weeks) - 1 else f"{week.week_start:%b} {week.week_start.day}"
+            _text(svg, x + slot * 0.35, HEIGHT - BOTTOM + 16, label, anchor="middle")
+    _text(svg, LEFT, HEIGHT - 6, "Week beginning (Monday, UTC); no bar: nothing counted, or 0%")
+    return Markup(ET.tostring(svg, encoding="unicode"))
+
+
+def describe_influence(weeks: Sequence[InfluenceWeek]) -> str:
+    """Return the influence chart's text alternative: the two shares over the whole period."""
+    counted = [week for week in weeks if week.centers_added]
+    if not counted:
+        return f"No center was added to a shortlist in the last {len(weeks)} week{'s' * (len(weeks) != 1)}."
+    added = sum(week.centers_added for week in counted)
+    advertisers = sum(week.advertisers_added for week in counted)
+    results = sum(week.search_results for week in weeks)
+    result_advertisers = sum(week.search_result_advertisers for week in weeks)
+    results_text = (
+        f"{result_advertisers / results:.0%} of their {results:,} search results"
+        if results
+        else ("no search results counted")
+    )
+    return (
+        f"Over the last {len(weeks)} weeks ({len(counted)} with additions), advertisers were "
+        f"{advertisers / added:.0%} of the {added:,} centers added to shortlists, and {results_text}. "
+        "The table below gives each week's figures."
+    )
 
 
 def describe(points: Sequence[BacklogPoint]) -> str:
@@ -91,10 +145,26 @@ def nice_ceiling(value: int) -> int:
     return 10 * power  # pragma: no cover  (the loop always returns)
 
 
-def _legend(svg: ET.Element) -> None:
-    for offset, (colour, label) in enumerate(
-        ((FIRST_COLOUR, "Awaiting a first verification"), (OVERDUE_COLOUR, "Overdue re-verification"))
-    ):
+def _svg(chart_id: str, title: str) -> ET.Element:
+    """Return the chart's root element, named by its title and described by its ``desc``."""
+    svg = ET.Element(
+        "svg",
+        {
+            "xmlns": "http://www.w3.org/2000/svg",
+            "viewBox": f"0 0 {WIDTH} {HEIGHT}",
+            "width": "100%",
+            "role": "img",
+            "aria-labelledby": f"{chart_id}-title {chart_id}-desc",
+            "class": "chart",
+            "id": chart_id,
+        },
+    )
+    ET.SubElement(svg, "title", {"id": f"{chart_id}-title"}).text = title
+    return svg
+
+
+def _legend(svg: ET.Element, entries: Sequence[tuple[str, str]]) -> None:
+    for offset, (colour, label) in enumerate(entries):
         x = LEFT + offset * 250
         _rect(svg, x, 10, 14, 14, colour)
         _text(svg, x + 20, 22, label)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import render_template
 
 from directory.admin import bp
-from directory.admin.charts import backlog_chart
+from directory.admin.charts import backlog_chart, influence_chart
 from directory.database import get_session
 from directory.models import utcnow
 from directory.operations.dashboard import (
@@ -29,6 +29,7 @@ def dashboard() -> str:
     now = utcnow()
     month_ago = now - timedelta(days=SOON_DAYS)
     backlog = backlog_history(session, now)
+    influence = advertising_influence(session, now.date())
     return render_template(
         "admin/dashboard.html",
         listings=listing_counts(session),
@@ -39,6 +40,7 @@ def dashboard() -> str:
         waiting=waiting_counts(session),
         backlog=backlog,
         chart=backlog_chart(backlog),
-        influence=advertising_influence(session, now.date()),
+        influence=influence,
+        influence_chart=influence_chart(influence.weeks),
         soon_days=SOON_DAYS,
     )
