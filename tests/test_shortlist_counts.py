@@ -312,3 +312,23 @@ def test_concurrent_additions_to_a_new_week_all_count(site, engine):
         )
         session.delete(row)
         session.commit()
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    [
+        "/staff/search?near=Atlantis%2C+ZZ",
+        "/staff/search?therapy=no-such-therapy",
+        "/staff/search?q=%00%ff%ed%a0%80",
+        "/staff/search?status=gone&page=-1",
+        "/staff/search?" + "q=x&" * 400,
+        "/staff/centers/no-such-center",
+    ],
+)
+def test_an_add_from_a_page_that_is_not_a_valid_search_counts_the_center_only(site, specialist, next_url):
+    with database(site) as session:
+        center_id = str(session.scalars(select(Center.id).order_by(Center.slug)).first())
+    response = post(specialist, "/staff/shortlist/add", center=center_id, next=next_url)
+    assert response.status_code == 303
+    [week] = weeks(site)
+    assert (week.centers_added, week.searches, week.search_results) == (1, 0, 0)
