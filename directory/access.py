@@ -57,6 +57,7 @@ ACCESS: dict[str, Access] = {
     "staff.rename_preset": Access.STAFF,
     "staff.delete_preset": Access.STAFF,
     "staff.promote_preset": Access.ADMIN,
+    "admin.dashboard": Access.ADMIN,
     "admin.users": Access.ADMIN,
     "admin.verification_queue": Access.ADMIN,
     "admin.verify_center": Access.ADMIN,

@@ -1,7 +1,7 @@
 """staff accounts: invitations, forced password change, session version
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-30 12:40:00.000000
 """
 
