@@ -65,7 +65,7 @@ def directory(session, create_center):
     )
     c(slug="lapsed", status=S.PUBLISHED, verification_status=V.EXPIRED, reverify_due_on=TODAY - timedelta(40))
     c(slug="closed", status=S.CLOSED, verification_status=V.UNVERIFIED)
-    c(slug="needs-info", status=S.PUBLISHED, verification_status=V.PENDING)
+    c(slug="needs-info", status=S.PUBLISHED, verification_status=V.NEEDS_INFO)
     c(
         slug="later",
         status=S.PUBLISHED,
@@ -111,10 +111,12 @@ def test_listings_by_status_and_by_verification_status(directory):
     assert counts.by_status == {"draft": 0, "pending": 1, "published": 6, "suspended": 0, "closed": 1}
     assert counts.by_verification == {
         "unverified": 3,
-        "pending": 1,
+        "pending": 0,
+        "needs_info": 1,
         "verified": 3,
         "expired": 1,
         "revoked": 0,
+        "rejected": 0,
     }
     assert (counts.total, counts.advertisers) == (8, 2)
 

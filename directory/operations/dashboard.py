@@ -1,18 +1,16 @@
 """The research team's dashboard figures: pure queries, one function per group of figures.
 
-The verification queue's sections, as counted here (and linked to ``/admin/verification?section=``):
+The verification queue's sections are counted by the queue's own definitions
+(``operations.verification_queue``, linked to ``/admin/verification?section=``), plus the staff flags
+past their re-verification deadline. Closed listings are in no section.
 
-- ``first``: listings awaiting a first verification (verification status ``unverified``);
-- ``needs_info``: listings the research team asked for more information (``pending``);
-- ``due``: verified listings whose re-verification falls in the next 30 days;
-- ``overdue``: verifications that lapsed (``expired``) or whose re-verification date has passed;
-- ``flagged``: open staff flags, and those past their re-verification deadline.
-
-Closed listings are in no section. The **backlog** is ``first`` plus ``overdue``. Its history is
+The **backlog** is ``first`` plus ``overdue``. Its history is
 rebuilt from what the directory already keeps, without a snapshot table: each listing's current
 state, walked back through the ``before`` values of its audit events (every change of listing
 status, verification status or re-verification date is audited with them, as ``save_center`` and
-the expiry job do), and its creation time. Listings deleted since are not in the history.
+the expiry job do), and its creation time. Listings deleted since are not in the history; a
+listing counts as awaiting a first verification in a past week when it was ``unverified`` or
+``pending`` then (the queue also asks that it was never verified, which the history does not keep).
 """
 
 from __future__ import annotations
@@ -38,6 +36,7 @@ from directory.models import (
     VerificationStatus,
 )
 from directory.operations.shortlist_counts import COUNTERS, week_start
+from directory.operations.verification_queue import Section, count_section
 
 #: Days ahead that "due soon" and "ending soon" look.
 SOON_DAYS = 30
@@ -154,34 +153,18 @@ def listing_counts(session: Session) -> ListingCounts:
 
 
 def queue_counts(session: Session, now: datetime) -> QueueCounts:
-    """Count the verification queue's sections on ``now``'s day (see the module's docstring)."""
+    """Count the verification queue's sections on ``now``'s day, as the queue itself defines them."""
     today = now.date()
-    in_queue = Center.status.not_in(OUT_OF_QUEUE)
-    verification = Center.verification_status
-    rows = dict(
-        session.execute(select(verification, func.count()).where(in_queue).group_by(verification)).all()
-    )
-    lapsed = rows.get(VerificationStatus.EXPIRED, 0)
-    verified = verification == VerificationStatus.VERIFIED
-    past_due = _count(session, in_queue, verified, Center.reverify_due_on < today)
-    due_soon = _count(
-        session,
-        in_queue,
-        verified,
-        Center.reverify_due_on >= today,
-        Center.reverify_due_on <= today + timedelta(days=SOON_DAYS),
-    )
     open_flag = (Correction.source == CorrectionSource.STAFF, Correction.status == CorrectionStatus.NEW)
-    flagged = session.scalar(select(func.count()).select_from(Correction).where(*open_flag)) or 0
     late = session.scalar(
         select(func.count()).select_from(Correction).where(*open_flag, Correction.reverify_by < now)
     )
     return QueueCounts(
-        first=rows.get(VerificationStatus.UNVERIFIED, 0),
-        needs_info=rows.get(VerificationStatus.PENDING, 0),
-        due_soon=due_soon,
-        overdue=lapsed + past_due,
-        flagged=flagged,
+        first=count_section(session, Section.FIRST, today),
+        needs_info=count_section(session, Section.NEEDS_INFO, today),
+        due_soon=count_section(session, Section.DUE, today),
+        overdue=count_section(session, Section.OVERDUE, today),
+        flagged=count_section(session, Section.FLAGGED, today),
         flagged_past_deadline=late or 0,
     )
 
@@ -264,7 +247,7 @@ class _States:
     #: The fields the backlog depends on (an event whose ``before`` names none of them is not read).
     TRACKED = ("status", "verification_status", "reverify_due_on")
     CODES = {status.value: code for code, status in enumerate(VerificationStatus)}
-    FIRST = CODES[VerificationStatus.UNVERIFIED.value]
+    FIRST = (CODES[VerificationStatus.UNVERIFIED.value], CODES[VerificationStatus.PENDING.value])
     LAPSED = CODES[VerificationStatus.EXPIRED.value]
     VERIFIED = CODES[VerificationStatus.VERIFIED.value]
     NO_DATE = np.iinfo(np.int64).max
@@ -291,7 +274,7 @@ class _States:
     def backlog(self, end: datetime, day: date) -> tuple[int, int]:
         """Return (awaiting a first verification, overdue) among the listings that existed at ``end``."""
         live = (self.created <= end.timestamp()) & ~self.closed
-        first = live & (self.verification == self.FIRST)
+        first = live & np.isin(self.verification, self.FIRST)
         past_due = (self.verification == self.VERIFIED) & (self.due < day.toordinal())
         overdue = live & ((self.verification == self.LAPSED) | past_due)
         return int(np.count_nonzero(first)), int(np.count_nonzero(overdue))
