@@ -3,6 +3,8 @@
 Every endpoint is listed in :data:`ACCESS` by name, or covered by an explicit entry in
 :data:`BLUEPRINT_ACCESS`. An endpoint that neither names is refused to everyone (fail closed),
 and the authorization matrix test fails for it. Roles: an admin may do everything a specialist may.
+An account with a temporary password (``must_change_password``) is sent to change it from every
+staff and admin page (:data:`BEFORE_PASSWORD_CHANGE` names the only exceptions).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ ACCESS: dict[str, Access] = {
     "auth.login": Access.PUBLIC,
     "auth.logout": Access.STAFF,
     "auth.change_password": Access.STAFF,
+    "auth.accept_invitation": Access.PUBLIC,
     "staff.home": Access.STAFF,
     "staff.search": Access.STAFF,
     "staff.center": Access.STAFF,
@@ -54,6 +57,7 @@ ACCESS: dict[str, Access] = {
     "staff.rename_preset": Access.STAFF,
     "staff.delete_preset": Access.STAFF,
     "staff.promote_preset": Access.ADMIN,
+    "admin.dashboard": Access.ADMIN,
     "admin.users": Access.ADMIN,
     "admin.edit_center": Access.ADMIN,
     "admin.submissions": Access.ADMIN,
@@ -66,6 +70,15 @@ ACCESS: dict[str, Access] = {
     "admin.change_center_status": Access.ADMIN,
     "admin.end_center_advertising": Access.ADMIN,
     "admin.advertisers": Access.ADMIN,
+    "admin.create_user": Access.ADMIN,
+    "admin.change_user_role": Access.ADMIN,
+    "admin.deactivate_user": Access.ADMIN,
+    "admin.activate_user": Access.ADMIN,
+    "admin.invite_user": Access.ADMIN,
+    "admin.audit": Access.ADMIN,
+    "admin.articles": Access.ADMIN,
+    "admin.new_article": Access.ADMIN,
+    "admin.edit_article": Access.ADMIN,
 }
 
 #: Whole blueprints with one rule, stated here explicitly (an endpoint entry above wins).
@@ -75,6 +88,9 @@ BLUEPRINT_ACCESS: dict[str, Access] = {
 
 #: Blueprints whose pages are staff-only surfaces: never cached, never indexed.
 STAFF_BLUEPRINTS = frozenset({"auth", "staff", "admin"})
+
+#: What an account with a temporary password may still use: changing it, or signing out.
+BEFORE_PASSWORD_CHANGE = frozenset({"auth.change_password", "auth.logout"})
 
 #: Which roles each access level admits.
 ROLES_ALLOWED: dict[Access, frozenset[Role]] = {
@@ -112,6 +128,10 @@ def enforce_access(request_endpoint: str | None = None) -> Response | None:
         return redirect(login_url(), 303 if request.method not in ("GET", "HEAD") else 302)
     if current_user.role not in ROLES_ALLOWED[access]:
         abort(403)
+    if current_user.must_change_password and endpoint not in BEFORE_PASSWORD_CHANGE:
+        return redirect(
+            url_for("auth.change_password"), 303 if request.method not in ("GET", "HEAD") else 302
+        )
     return None
 
 

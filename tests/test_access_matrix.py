@@ -93,7 +93,9 @@ def sample_values(site: Flask) -> dict[str, dict[str, str]]:
         submission_id = session.scalar(
             select(ListingSubmission.id).where(ListingSubmission.center_id == pending.id)
         )
+        specialist = session.scalar(select(User).where(User.email == SPECIALIST))
     preset_id = {"preset_id": str(preset.id)}
+    user_id = {"user_id": str(specialist.id)}
     return {
         "static": {"filename": "css/site.css"},
         "public.article": {"slug": article.slug},
@@ -116,6 +118,11 @@ def sample_values(site: Flask) -> dict[str, dict[str, str]]:
         "admin.verify_center": {"slug": center.slug},
         "admin.change_center_status": {"slug": center.slug},
         "admin.end_center_advertising": {"slug": center.slug},
+        "admin.change_user_role": user_id,
+        "admin.deactivate_user": user_id,
+        "admin.activate_user": user_id,
+        "admin.invite_user": user_id,
+        "admin.edit_article": {"slug": article.slug},
     }
 
 
@@ -156,7 +163,7 @@ def test_staff_and_admin_paths_are_never_public(site):
     for rule in rules(site):
         if rule.rule.startswith("/admin"):
             assert access_for(rule.endpoint) is Access.ADMIN, rule.rule
-        elif rule.rule.startswith("/staff") and rule.endpoint != "auth.login":
+        elif rule.rule.startswith("/staff") and rule.endpoint not in ("auth.login", "auth.accept_invitation"):
             assert access_for(rule.endpoint) in (Access.STAFF, Access.ADMIN), rule.rule
 
 
@@ -188,8 +195,8 @@ def test_every_rule_answers_each_visitor_as_the_table_says(site, visitors, sampl
 
 
 def test_anonymous_visitors_come_back_to_the_page_they_asked_for(site, visitors):
-    response = visitors["anonymous"].get("/admin/")
-    assert response.location == "/staff/login?next=/admin/"
+    response = visitors["anonymous"].get("/admin/users")
+    assert response.location == "/staff/login?next=/admin/users"
 
 
 def test_an_endpoint_missing_from_the_table_is_refused_and_fails_the_matrix(database_url, tmp_path: Path):

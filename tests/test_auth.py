@@ -376,7 +376,7 @@ def test_the_home_page_shows_an_admin_their_extra_page(client, app):
         add_staff(session, "admin@example.org", Role.ADMIN)
     sign_in(client, "admin@example.org")
     page = client.get("/staff/").get_data(as_text=True)
-    assert "Admin" in page and 'href="/admin/"' in page
+    assert "Admin" in page and 'href="/admin/users"' in page
 
 
 @pytest.fixture

@@ -68,8 +68,8 @@ def test_every_allowed_transition_moves_and_audits(session, create_center, trans
     reloaded = session.get(Center, center.id)
     assert current_state(reloaded, transition.field) == transition.target
     assert event.action == transition.action and event.record_id == str(center.id)
-    assert event.before[transition.field.value] == source
-    assert event.after[transition.field.value] == transition.target
+    assert event.before[transition.field.audit_key] == source
+    assert event.after[transition.field.audit_key] == transition.target
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from directory.models import AuditEvent, Role, SearchPreset, preset_name_key
+from directory.auth.accounts import ACCOUNT_COLUMNS
+from directory.models import AuditEvent, Role, SearchPreset, User, preset_name_key
 from directory.operations.errors import OperationError, PermissionDenied
 from directory.operations.presets import (
     apply_preset,
@@ -16,8 +17,10 @@ from directory.operations.presets import (
     promote_preset,
     rename_preset,
     save_preset,
+    split_account_rows,
     visible_preset_entries,
     visible_presets,
+    with_visible_presets,
 )
 from tests.staff_accounts import make_staff
 
@@ -217,6 +220,25 @@ def test_a_specialist_sees_team_presets_then_their_own(session, staff):
     assert apply_preset(entries[0], {"near": ["84101"]}) == apply_preset(team, {"near": ["84101"]})
     assert find_visible_preset(session, theirs.id, staff["specialist"]) is None
     assert find_visible_preset(session, "not-a-uuid", staff["specialist"]) is None
+
+
+def test_the_account_and_its_presets_come_in_one_query(session, staff):
+    def account_and_presets(user):
+        query = with_visible_presets(select(*ACCOUNT_COLUMNS).where(User.id == user.id))
+        return split_account_rows(session.execute(query).all(), len(ACCOUNT_COLUMNS))
+
+    account, presets = account_and_presets(staff["specialist"])
+    assert (account.id, account.email, presets) == (staff["specialist"].id, staff["specialist"].email, [])
+    mine = save_preset(session, {"name": "B mine", "params": KETAMINE}, actor=staff["specialist"])
+    save_preset(session, {"name": "A theirs", "params": KETAMINE}, actor=staff["other"])
+    team = save_preset(session, {"name": "Z team", "params": KETAMINE}, actor=staff["other"])
+    promote_preset(session, team, actor=staff["admin"])
+    account, presets = account_and_presets(staff["specialist"])
+    assert account.password_hash == staff["specialist"].password_hash
+    assert presets == visible_preset_entries(session, staff["specialist"].id)
+    assert [entry.id for entry in presets] == [team.id, mine.id]
+    nobody = with_visible_presets(select(*ACCOUNT_COLUMNS).where(User.email == "nobody@example.org"))
+    assert split_account_rows(session.execute(nobody).all(), len(ACCOUNT_COLUMNS)) == (None, [])
 
 
 def test_applying_a_preset_gives_query_parameters_and_keeps_the_callers_place(session, staff):

@@ -378,3 +378,16 @@ def test_history_lists_the_listings_changes_newest_first_with_who_and_what(site,
     changed = "research import Listing changed: accepting new clients, price notes (new price list)"
     assert changed in history
     assert history.index(changed) < history.index("sample-data loader Listing created")
+
+
+def test_history_includes_staff_notes_added_and_deleted_never_their_text(site, specialist, published):
+    center = published[14]
+    url = f"/staff/centers/{center.slug}"
+    note_id = add_note(site, specialist, center, "Intake line moved to extension 4.")
+    deleting = post(specialist, f"{url}/notes/{note_id}/delete", {"reason": "out of date"}, url)
+    assert deleting.status_code == 303
+    text = text_of(specialist.get(url).get_data(as_text=True))
+    history = text[text.index("History of changes") :]
+    deleted = f"{SPECIALIST} Staff note deleted (out of date)"
+    assert deleted in history and f"{SPECIALIST} Staff note added" in history
+    assert "extension 4" not in history

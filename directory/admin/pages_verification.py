@@ -18,7 +18,6 @@ from directory.admin.listing_lookup import (
     reverify_months,
     today,
 )
-from directory.admin.verification_queue import PREVIEW, Section, count_section, section_page
 from directory.database import get_session
 from directory.models import Center, TaxonomyTerm, VerificationDecision
 from directory.operations.errors import OperationError, PermissionDenied
@@ -30,6 +29,7 @@ from directory.operations.verification import (
     resolve_flags_by_decision,
     verification_records,
 )
+from directory.operations.verification_queue import PREVIEW, Section, count_section, section_page
 
 #: The schemes whose terms a verification can confirm.
 CONFIRMABLE = {"therapies_confirmed": ("therapy", "route"), "accreditations": ("accreditation",)}

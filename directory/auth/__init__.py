@@ -11,7 +11,7 @@ from flask import Blueprint, Flask
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 
-from directory.auth import accounts, pages  # noqa: E402  (pages registers its routes on bp)
+from directory.auth import accounts, pages, pages_invitation  # noqa: E402  (pages register routes on bp)
 
 
 def init_app(app: Flask) -> None:
@@ -20,4 +20,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-__all__ = ["bp", "init_app", "pages"]
+__all__ = ["bp", "init_app", "pages", "pages_invitation"]

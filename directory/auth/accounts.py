@@ -1,9 +1,11 @@
 """Flask-Login over the ``users`` table, with sessions that end on their own.
 
-A session holds the user's id plus a fragment derived from the password hash and the active flag
-(Flask-Login's alternative-id pattern): changing the password or deactivating the account changes
-the fragment, so every open session of that account stops working on its next request. A session
-idle for ``STAFF_SESSION_IDLE_HOURS`` (default 8) is refused too. The row is loaded once per request
+A session holds the user's id plus a fragment derived from the password hash, the active flag and
+the account's session version (Flask-Login's alternative-id pattern): changing the password or
+deactivating the account changes the fragment (and reactivating it does not bring the old one
+back), so every open session of that account stops working on its next request. A session
+idle for ``STAFF_SESSION_IDLE_HOURS`` (default 8) is refused too. Each request reads the account's
+columns and the presets it sees in one query; the ORM row is loaded only when a view needs it
 (``signed_in_user``).
 """
 
@@ -13,13 +15,16 @@ import hashlib
 import hmac
 import time
 import uuid
+from typing import Protocol
 
 from flask import Flask, current_app, flash, g, session
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from sqlalchemy import bindparam, select
 
 from directory.config import ConfigError
 from directory.database import get_session
 from directory.models import Role, User
+from directory.operations.presets import PresetEntry, split_account_rows, with_visible_presets
 
 DEFAULT_IDLE_HOURS = 8.0
 #: The session key holding the time (Unix seconds) of the signed-in user's last request.
@@ -29,17 +34,45 @@ LAST_SEEN_KEY = "staff_last_seen"
 LAST_SEEN_REFRESH_SECONDS = 60
 
 login_manager = LoginManager()
+#: The account columns a request reads (with the account's presets, in one query).
+ACCOUNT_COLUMNS = (
+    User.id,
+    User.email,
+    User.role,
+    User.active,
+    User.password_hash,
+    User.must_change_password,
+    User.session_version,
+)
+#: Built once: building a statement on each request costs more than running it.
+_ACCOUNT_QUERY = with_visible_presets(select(*ACCOUNT_COLUMNS).where(User.id == bindparam("user_id")))
+
+
+class Account(Protocol):
+    """What a session needs of an account: a ``User`` row, or its columns read as a plain row."""
+
+    id: uuid.UUID
+    email: str
+    role: Role | str
+    active: bool
+    password_hash: str
+    must_change_password: bool
+    session_version: int
 
 
 class StaffUser(UserMixin):
     """The signed-in staff member, as Flask-Login sees them (a detached snapshot of the row)."""
 
-    def __init__(self, user: User) -> None:
+    def __init__(self, user: Account, presets: list[PresetEntry] | None = None) -> None:
         self.user_id: uuid.UUID = user.id
         self.email: str = user.email
         self.role: Role = Role(user.role)
         self.active: bool = user.active
+        #: A temporary password: every staff page but the password change sends the person there.
+        self.must_change_password: bool = bool(user.must_change_password)
         self._fragment = session_fragment(user)
+        #: The presets this staff member sees, read with the account (team presets first).
+        self.presets: list[PresetEntry] = presets or []
 
     @property
     def is_active(self) -> bool:
@@ -56,10 +89,10 @@ class StaffUser(UserMixin):
         return f"{self.user_id}:{self._fragment}"
 
 
-def session_fragment(user: User) -> str:
-    """Return a keyed digest of the account's password hash and active flag."""
+def session_fragment(user: Account) -> str:
+    """Return a keyed digest of the account's password hash, active flag and session version."""
     key = str(current_app.config["SECRET_KEY"]).encode()
-    material = f"{user.password_hash}|{int(bool(user.active))}".encode()
+    material = f"{user.password_hash}|{int(bool(user.active))}|{user.session_version or 0}".encode()
     return hmac.new(key, material, hashlib.sha256).hexdigest()[:32]
 
 
@@ -90,7 +123,8 @@ def load_user(session_id: str) -> StaffUser | None:
         key = uuid.UUID(user_id)
     except ValueError:
         return None
-    user = get_session().get(User, key)
+    rows = get_session().execute(_ACCOUNT_QUERY, {"user_id": key}).all()
+    user, presets = split_account_rows(rows, len(ACCOUNT_COLUMNS))
     if user is None or not user.active or not hmac.compare_digest(fragment, session_fragment(user)):
         _forget_session("Your session has ended. Please sign in again.")
         return None
@@ -101,8 +135,7 @@ def load_user(session_id: str) -> StaffUser | None:
     now = int(time.time())
     if now - session[LAST_SEEN_KEY] >= LAST_SEEN_REFRESH_SECONDS:
         session[LAST_SEEN_KEY] = now
-    g.staff_user_row = user
-    return StaffUser(user)
+    return StaffUser(user, presets)
 
 
 def signed_in_user() -> User | None:

@@ -72,3 +72,11 @@ class PasswordForm(StaffForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class InvitationForm(StaffForm):
+    """The invitation's token (carried from the link) and the new password, twice."""
+
+    token = HiddenField()
+    new_password = PasswordForm.new_password
+    confirm_password = PasswordForm.confirm_password

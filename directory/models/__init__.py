@@ -16,9 +16,10 @@ from directory.models.corrections import (
 from directory.models.locations import Location, Phone, PhoneType, ServiceArea
 from directory.models.presets import SearchPreset, preset_name_key
 from directory.models.search_changes import SearchChange
+from directory.models.shortlist_counts import ShortlistWeek
 from directory.models.staff_notes import StaffNote, StaffNoteDeletionError
 from directory.models.taxonomy import Taxonomy, TaxonomyTerm
-from directory.models.users import Role, User
+from directory.models.users import Role, StaffInvitation, User
 from directory.models.verification import AdvertiserRuleError, VerificationStatus
 from directory.models.verification_records import VerificationDecision, VerificationRecord
 
@@ -46,6 +47,8 @@ __all__ = [
     "SearchChange",
     "SearchPreset",
     "ServiceArea",
+    "ShortlistWeek",
+    "StaffInvitation",
     "StaffNote",
     "StaffNoteDeletionError",
     "Taxonomy",

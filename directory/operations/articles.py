@@ -12,6 +12,7 @@ from directory.models import Article, ArticleCitation, ArticleFAQ, Center, User
 from directory.operations.audit import record_event
 from directory.operations.centers import Outcome, jsonable
 from directory.operations.errors import OperationError
+from directory.operations.staff_roles import require_admin
 from directory.operations.taxonomy import TermIndex
 from directory.schemas.articles import ArticleInput
 
@@ -32,7 +33,12 @@ def article_as_input(article: Article) -> dict[str, Any]:
 def save_article(
     session: Session, data: Mapping[str, Any], terms: TermIndex, *, actor: User | str
 ) -> tuple[Article, Outcome]:
-    """Create the article ``data`` describes, or update the one with its slug; audit any change."""
+    """Create the article ``data`` describes, or update the one with its slug; audit any change.
+
+    A staff actor must be an active admin; a label (the sample loader, the command line) is trusted.
+    """
+    if isinstance(actor, User):
+        require_admin(actor, "write articles")
     topics = _resolve_topics(data["topics"], terms)
     related = _resolve_centers(session, data["related_centers"])
     wanted = {
@@ -49,6 +55,10 @@ def save_article(
         setattr(article, name, data[name])
     article.topics = topics
     article.related_centers = related
+    if article.id is not None and (article.faqs or article.citations):
+        # Remove the old rows first: the new ones take the same (article, position) keys.
+        article.faqs, article.citations = [], []
+        session.flush()
     article.faqs = [ArticleFAQ(position=i, **faq) for i, faq in enumerate(data["faqs"])]
     article.citations = [
         ArticleCitation(position=i, **citation) for i, citation in enumerate(data["citations"])
@@ -64,10 +74,31 @@ def save_article(
         after={
             "slug": article.slug,
             "title": article.title,
+            "published_on": jsonable(article.published_on),
             "updated_on": jsonable(article.updated_on),
+            "topics": sorted(data["topics"]),
         },
     )
     return article, outcome
+
+
+def create_article(session: Session, data: Mapping[str, Any], terms: TermIndex, *, actor: User) -> Article:
+    """Create a new article from validated ``data``; refuse a slug another article has."""
+    require_admin(actor, "write articles")
+    if session.scalar(select(Article.id).where(Article.slug == data["slug"])) is not None:
+        message = f"Another article already has the address '{data['slug']}'. Choose another."
+        raise OperationError(message, {"slug": [message]})
+    article, _outcome = save_article(session, data, terms, actor=actor)
+    return article
+
+
+def update_article(
+    session: Session, article: Article, data: Mapping[str, Any], terms: TermIndex, *, actor: User
+) -> bool:
+    """Update ``article`` from validated ``data`` (its slug never changes); return whether anything did."""
+    require_admin(actor, "write articles")
+    _saved, outcome = save_article(session, {**data, "slug": article.slug}, terms, actor=actor)
+    return outcome != "unchanged"
 
 
 def _resolve_topics(topics: list[str], terms: TermIndex) -> list[Any]:

@@ -32,6 +32,12 @@ class Field(enum.StrEnum):
     VERIFICATION = "verification"
     ADVERTISER = "advertiser"
 
+    @property
+    def audit_key(self) -> str:
+        """Return the key of this field in audit events' before/after (the column's name where one holds
+        it, as every other audited change writes it: the dashboard's backlog history reads it back)."""
+        return "verification_status" if self is Field.VERIFICATION else self.value
+
 
 class AdvertiserState(enum.StrEnum):
     """Whether a listing advertises now (``centers.is_advertiser``)."""
@@ -198,12 +204,12 @@ def apply_transition(
     today = today or utcnow().date()
     was_advertiser = center.is_advertiser
     _run_consequences(session, center, transition, actor=actor, today=today)
-    before = {transition.field.value: current_state(center, transition.field).value}
+    before = {transition.field.audit_key: current_state(center, transition.field).value}
     before |= {key: _plain(getattr(center, key)) for key in changes or {}}
     EFFECTS[transition.field](center, transition, today)
     for key, value in (changes or {}).items():
         setattr(center, key, value)
-    after = {transition.field.value: current_state(center, transition.field).value}
+    after = {transition.field.audit_key: current_state(center, transition.field).value}
     after |= {key: _plain(value) for key, value in (changes or {}).items()}
     if transition.field is Field.VERIFICATION:
         before["is_advertiser"], after["is_advertiser"] = was_advertiser, center.is_advertiser

@@ -14,7 +14,15 @@ from directory.schemas.fields import EmailAddress
 MIN_PASSWORD_LENGTH = 12
 
 
-def create_user(session: Session, email: str, role: Role | str, password: str, *, actor: User | str) -> User:
+def create_user(
+    session: Session,
+    email: str,
+    role: Role | str,
+    password: str,
+    *,
+    actor: User | str,
+    must_change_password: bool = False,
+) -> User:
     """Create an active staff account; refuse a taken e-mail or a weak password."""
     try:
         role = Role(role)
@@ -25,7 +33,7 @@ def create_user(session: Session, email: str, role: Role | str, password: str, *
     if session.scalar(select(User.id).where(func.lower(User.email) == address)) is not None:
         raise OperationError(f"A staff account for {address} already exists.")
     check_new_password(password)
-    user = User(email=address, role=role, active=True)
+    user = User(email=address, role=role, active=True, must_change_password=must_change_password)
     user.set_password(password)
     session.add(user)
     session.flush()
@@ -35,7 +43,8 @@ def create_user(session: Session, email: str, role: Role | str, password: str, *
         action="user.created",
         record_type="user",
         record_id=user.id,
-        after={"email": address, "role": role.value, "active": True},
+        after={"email": address, "role": role.value, "active": True}
+        | ({"must_change_password": True} if must_change_password else {}),
     )
     return user
 
@@ -64,5 +73,14 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     if new == current:
         raise OperationError("Choose a new password different from the current one.")
     user.set_password(new)
+    forced = user.must_change_password
+    user.must_change_password = False
     session.flush()
-    record_event(session, actor=user, action="user.password_changed", record_type="user", record_id=user.id)
+    record_event(
+        session,
+        actor=user,
+        action="user.password_changed",
+        record_type="user",
+        record_id=user.id,
+        after={"temporary_password_replaced": True} if forced else None,
+    )

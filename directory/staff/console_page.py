@@ -7,6 +7,7 @@ JavaScript and a public search URL opens here by changing its path.
 from __future__ import annotations
 
 import math
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,9 +15,8 @@ from urllib.parse import urlencode
 
 from flask import url_for
 
-from directory.models import SearchPreset, User
+from directory.models import SearchPreset
 from directory.operations.presets import PresetEntry, apply_preset
-from directory.operations.staff_roles import is_admin
 from directory.public.search_presenter import FacetGroup, Link, facet_groups
 from directory.schemas.geography import US_STATES
 from directory.search import SearchResponse
@@ -89,6 +89,8 @@ def console_page(
     if response is None:
         return page
     page.facets = facet_groups(args, response, vocabulary)
+    if not rows:  # nothing to sort or page through
+        return page
     page.sort_links = [
         Link(label, console_url(args.replace(sort=code)), current=response.sort == code)
         for code, label in CONSOLE_SORTS.items()
@@ -119,18 +121,17 @@ def chosen_filters(args: StaffSearchArgs, vocabulary: Vocabulary) -> list[str]:
 
 
 def preset_links(
-    presets: Sequence[PresetEntry | SearchPreset], user: User, args: StaffSearchArgs
+    presets: Sequence[PresetEntry | SearchPreset], user_id: uuid.UUID, admin: bool, args: StaffSearchArgs
 ) -> list[PresetLink]:
-    """Return the presets ``user`` sees, each applied to the current place and distance."""
+    """Return the presets user ``user_id`` sees (``admin``: an admin), each applied to the current place."""
     current = {"near": [args.near]} if args.near else {}
     if args.near and args.radius is not None:
         current["radius"] = [f"{args.radius:g}"]
     base = url_for("staff.search")
-    admin = is_admin(user)
     links = []
     for preset in presets:
         query = urlencode(apply_preset(preset, current))
-        mine = preset.owner_id == user.id
+        mine = preset.owner_id == user_id
         links.append(
             PresetLink(
                 id=str(preset.id),

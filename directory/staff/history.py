@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from directory.models import AuditEvent, Center, Correction
@@ -24,6 +24,8 @@ ACTION_TEXT: dict[str, str] = {
     "correction.flagged": "Flagged by staff",
     "correction.accepted": "Correction or flag accepted",
     "correction.rejected": "Correction or flag rejected",
+    "staff_note.added": "Staff note added",
+    "staff_note.deleted": "Staff note deleted",
 }
 
 
@@ -40,18 +42,34 @@ class HistoryEntry:
 
 
 def center_history(session: Session, center: Center, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
-    """Return the audit events on ``center`` and on its corrections and flags, newest first."""
-    corrections = select(Correction.id).where(Correction.center_id == center.id)
-    correction_ids = [str(correction_id) for correction_id in session.scalars(corrections)]
-    on_center = (AuditEvent.record_type == "center") & (AuditEvent.record_id == str(center.id))
-    on_corrections = (AuditEvent.record_type == "correction") & AuditEvent.record_id.in_(correction_ids)
+    """Return the audit events on ``center``, its corrections and flags, and its staff notes, newest first."""
     query = (
         select(AuditEvent)
-        .where(or_(on_center, on_corrections) if correction_ids else on_center)
+        .where(center_events(session, center))
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id)
         .limit(limit)
     )
     return [history_entry(event) for event in session.scalars(query)]
+
+
+def center_events(session: Session, center: Center) -> ColumnElement[bool]:
+    """Return the condition that picks the audit events about ``center``.
+
+    Those on the listing itself, on its corrections and flags, and on its staff notes (a note's
+    events name the listing in their data, so a deleted note's events are still found; never its text).
+    """
+    center_id = str(center.id)
+    corrections = select(Correction.id).where(Correction.center_id == center.id)
+    correction_ids = [str(correction_id) for correction_id in session.scalars(corrections)]
+    on_center = (AuditEvent.record_type == "center") & (AuditEvent.record_id == center_id)
+    on_notes = (AuditEvent.record_type == "staff_note") & or_(
+        AuditEvent.after["center_id"].as_string() == center_id,
+        AuditEvent.before["center_id"].as_string() == center_id,
+    )
+    if not correction_ids:
+        return or_(on_center, on_notes)
+    on_corrections = (AuditEvent.record_type == "correction") & AuditEvent.record_id.in_(correction_ids)
+    return or_(on_center, on_corrections, on_notes)
 
 
 def history_entry(event: AuditEvent) -> HistoryEntry:

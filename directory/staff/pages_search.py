@@ -6,11 +6,10 @@ A public search URL opens here by changing its path. Bad input answers 400 with 
 from __future__ import annotations
 
 from flask import render_template, request
+from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from directory.auth.accounts import signed_in_user
 from directory.database import get_session
-from directory.operations.presets import visible_preset_entries
 from directory.search import SearchError, SearchResponse, Viewer, get_search_service, search_centers
 from directory.staff import bp
 from directory.staff.console_page import CONSOLE_SORTS, console_page, console_url, preset_links
@@ -39,8 +38,6 @@ def render_console(
     """Run the search ``query`` asks for and render the screen (``preset_problems`` from a preset form)."""
     vocabulary = get_search_service().index.vocabulary
     session = get_session()
-    user = signed_in_user()
-    presets = visible_preset_entries(session, user.id) if user else []
     response: SearchResponse | None = None
     problems: list[str] = []
     try:
@@ -52,7 +49,8 @@ def render_console(
         problems, status = [str(error)], 400
     rows = staff_rows(session, response.hits, vocabulary) if response else []
     page = console_page(args, response, vocabulary, rows, problems)
-    page.presets = preset_links(presets, user, args) if user else []
+    if current_user.is_authenticated:  # the account's presets were read with it (auth.accounts)
+        page.presets = preset_links(current_user.presets, current_user.user_id, current_user.is_admin, args)
     return render_template(
         "staff/search.html",
         page=page,

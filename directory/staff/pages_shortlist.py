@@ -2,7 +2,8 @@
 
 Thin views over :mod:`directory.staff.shortlist` (the rules) and its rows and exports. The shortlist
 is the specialist's own session state, not a change to the directory, so nothing here writes to the
-database or the audit trail. Who may use each page is said in :mod:`directory.access`.
+audit trail; an addition only adds to the aggregate weekly counters (see
+:mod:`directory.staff.shortlist_influence`). Who may use each page is said in :mod:`directory.access`.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from collections.abc import Callable
 from flask import Response, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from directory.auth.accounts import signed_in_user
 from directory.auth.redirects import safe_next
 from directory.database import get_session
+from directory.operations.shortlist_counts import count_shortlist_addition
 from directory.staff import bp
 from directory.staff.flag_marks import flag_marks_by_center
 from directory.staff.shortlist import (
@@ -30,6 +33,7 @@ from directory.staff.shortlist import (
     set_place,
 )
 from directory.staff.shortlist_export import as_csv, as_text, distance_text
+from directory.staff.shortlist_influence import COUNTED_KEY, mark_counted, search_to_count
 from directory.staff.shortlist_rows import find_center_name, shortlist_view
 
 Answer = BaseResponse | tuple[str, int]
@@ -65,7 +69,25 @@ def shortlist_add() -> Answer:
         return _page(current_shortlist(), [error.message], error.status, back)
     listed = center_id in current_shortlist()
     message = f"{name} is already on the shortlist." if listed else f"Added {name} to the shortlist."
-    return _change(lambda s: add_center(s, center_id, request.form.get("near", "")), message, back, back)
+    return _change(
+        lambda s: add_center(s, center_id, request.form.get("near", "")),
+        message,
+        back,
+        back,
+        then=None if listed else lambda: _count_addition(center_id, back),
+    )
+
+
+def _count_addition(center_id: str, back: str | None) -> None:
+    """Count the addition, and its search the first time this call adds from it, in aggregate."""
+    search = search_to_count(back)
+    user = signed_in_user()
+    if user is None:  # the access check admits only signed-in staff
+        return
+    count_shortlist_addition(get_session(), center_id, actor=user, search=search.counts if search else None)
+    get_session().commit()
+    if search is not None:
+        mark_counted(search)
 
 
 @bp.post("/shortlist/remove")
@@ -112,6 +134,7 @@ def shortlist_place() -> Answer:
 def shortlist_new_call() -> BaseResponse:
     """Empty the shortlist, notes and place, for the next caller."""
     session.pop(SESSION_KEY, None)
+    session.pop(COUNTED_KEY, None)
     flash("New call: the shortlist is empty.", "info")
     return redirect(url_for("staff.shortlist"), 303)
 
@@ -151,13 +174,16 @@ def _change(
     target: str | None = None,
     back: str | None = None,
     anchor: str | None = None,
+    then: Callable[[], None] | None = None,
 ) -> Answer:
-    """Apply ``change`` to the session's shortlist and redirect, or show the page with the problem."""
+    """Apply ``change`` to the session's shortlist (then ``then``) and redirect, or show the problem."""
     shortlist = current_shortlist()
     try:
         updated = change(shortlist)
     except ShortlistError as error:
         return _page(shortlist, [error.message], error.status, back)
+    if then is not None:
+        then()
     session[SESSION_KEY] = updated.to_session()
     flash(done, "info")
     return redirect(target or url_for("staff.shortlist", _anchor=anchor), 303)
