@@ -219,3 +219,30 @@ def test_the_operation_refuses_a_specialist_and_staff_flags_without_an_audit_eve
         assert session.scalar(select(func.count()).select_from(AuditEvent)) == before
         assert correction.status is CorrectionStatus.NEW
         session.rollback()
+
+
+def test_specialists_flags_are_listed_beside_public_reports_and_closed_from_the_verification_form(
+    site, admin
+):
+    slug, _name = published(site, 7)
+    public_id = report(site, slug, "contact", "Nobody answers the phone (public).")
+    with database(site) as session:
+        center = session.scalar(select(Center).where(Center.slug == slug))
+        flag = flag_listing(session, center, "phone-not-working", actor=make_staff(session, Role.SPECIALIST))
+        session.commit()
+        flag_id = flag.id
+    everyone = admin.get("/admin/corrections").get_data(as_text=True)
+    assert f"/admin/corrections/{flag_id}" in everyone and f"/admin/corrections/{public_id}" in everyone
+    assert "Specialist's flag (check by" in everyone
+    staff_only = admin.get("/admin/corrections?source=staff").get_data(as_text=True)
+    assert (
+        f"/admin/corrections/{flag_id}" in staff_only and f"/admin/corrections/{public_id}" not in staff_only
+    )
+    public_only = admin.get("/admin/corrections?source=public").get_data(as_text=True)
+    assert (
+        f"/admin/corrections/{flag_id}" not in public_only
+        and f"/admin/corrections/{public_id}" in public_only
+    )
+    page = admin.get(f"/admin/corrections/{flag_id}").get_data(as_text=True)
+    assert f'href="/admin/centers/{slug}/verification"' in page and "Close the report" not in page
+    assert admin.get("/admin/corrections?source=everyone").status_code == 400

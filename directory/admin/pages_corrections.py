@@ -1,6 +1,7 @@
 """Admin: reports of incorrect information (``/admin/corrections``) and closing one.
 
-The list is filtered by ``?status=open|closed|all`` (open by default) and paged by ``?page=N``; a
+The list is filtered by ``?status=open|closed|all`` (open by default) and ``?source=public|staff``
+(both by default) and paged by ``?page=N``; a
 report's page shows the listing's current values beside the reported problem, a link to the edit
 form, and the form that closes it as fixed, not reproducible or spam. Access is in directory.access.
 """
@@ -15,7 +16,7 @@ from wtforms import RadioField
 
 from directory.admin import bp
 from directory.admin.actors import signed_in_admin
-from directory.admin.report_rows import STATUS_FILTERS, current_values, list_reports
+from directory.admin.report_rows import SOURCE_FILTERS, STATUS_FILTERS, current_values, list_reports
 from directory.database import get_session
 from directory.models import Correction, CorrectionResolution, CorrectionSource
 from directory.operations.corrections import close_report
@@ -41,19 +42,28 @@ class CloseReportForm(FlaskForm):
 
 @bp.get("/corrections")
 def corrections() -> tuple[str, int]:
-    """List public reports, newest first: open ones unless ``status`` says otherwise."""
+    """List reports and flags, newest first: open ones of both sources unless the query says otherwise."""
     status = request.args.get("status", "open")
+    source = request.args.get("source") or None
     page_text = request.args.get("page", "1")
     problems = []
+    if source is not None and source not in SOURCE_FILTERS:
+        problems.append(f"Source must be one of: {', '.join(SOURCE_FILTERS)}.")
+        source = None
     if status not in STATUS_FILTERS:
         problems.append(f"Status must be one of: {', '.join(STATUS_FILTERS)}.")
         status = "open"
     if not page_text.isdigit() or int(page_text) < 1 or len(page_text) > 6:
         problems.append("Page must be a whole number from 1.")
         page_text = "1"
-    listing = list_reports(get_session(), status, int(page_text))
+    listing = list_reports(get_session(), status, int(page_text), source)
     return render_template(
-        "admin/corrections.html", listing=listing, status=status, problems=problems, filters=STATUS_FILTERS
+        "admin/corrections.html",
+        listing=listing,
+        status=status,
+        source=source,
+        problems=problems,
+        filters=STATUS_FILTERS,
     ), (400 if problems else 200)
 
 

@@ -1,7 +1,8 @@
-"""What the corrections screens show: public reports by status, and the listing's current values.
+"""What the corrections screens show: reports by status and source, and the listing's current values.
 
-The reports listed are the public's ("report incorrect information"). Staff flags are corrections
-too, but they belong to the verification queue, which has their re-verification deadlines.
+Public reports ("report incorrect information") are closed here. Specialists' dead-end flags are
+corrections too and are listed beside them (the dashboard counts both), but they are closed from
+the verification form, which has their re-verification deadlines.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from directory.public.center_presenter import Fact
 
 #: The ``status`` filter of ``/admin/corrections``: open (the default), closed or all reports.
 STATUS_FILTERS = ("open", "closed", "all")
+#: The ``source`` filter: public reports or specialists' flags (both when not given).
+SOURCE_FILTERS = {"public": CorrectionSource.PUBLIC, "staff": CorrectionSource.STAFF}
 PER_PAGE = 50
 _YES_NO = {True: "Yes", False: "No", None: "Not known"}
 
@@ -31,9 +34,11 @@ class ReportPage:
     last_page: int
 
 
-def list_reports(session: Session, status: str, page: int) -> ReportPage:
-    """Return a page of public reports with ``status`` (one of :data:`STATUS_FILTERS`), newest first."""
-    query = select(Correction).where(Correction.source == CorrectionSource.PUBLIC)
+def list_reports(session: Session, status: str, page: int, source: str | None = None) -> ReportPage:
+    """Return a page of reports with ``status`` (:data:`STATUS_FILTERS`) and ``source``, newest first."""
+    query = select(Correction)
+    if source is not None:
+        query = query.where(Correction.source == SOURCE_FILTERS[source])
     if status == "open":
         query = query.where(Correction.status == CorrectionStatus.NEW)
     elif status == "closed":

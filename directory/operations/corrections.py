@@ -146,7 +146,7 @@ def close_report(
 ) -> Correction:
     """Close a public report as fixed, not reproducible or spam, with the admin's note; audit it.
 
-    Staff flags are closed from the verification queue (``staff_flags.resolve_staff_flag``), not here.
+    Staff flags are closed from the listing's verification form (a verification decision), not here.
     Flushes only.
     """
     require_admin(actor, "close a report")
@@ -157,7 +157,7 @@ def close_report(
         message = f"Choose how the report was closed: {labels}."
         raise OperationError(message, {"resolution": [message]}) from None
     if correction.source is not CorrectionSource.PUBLIC:
-        raise OperationError("This is a staff flag: close it from the verification queue.")
+        raise OperationError("This is a staff flag: close it from the listing's verification form.")
     text = (note or "").strip()
     try:
         check_safe_text(text)
