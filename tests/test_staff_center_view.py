@@ -122,6 +122,15 @@ def test_staff_view_shows_the_public_listing_and_the_staff_record(site, speciali
     assert re.search(r"UTC sample-data loader Listing created", text)
 
 
+def test_only_an_admin_is_offered_the_listings_admin_page_and_edit_form(specialist, admin, published):
+    slug = published[0].slug
+    links = (f'href="/admin/centers/{slug}"', f'href="/admin/centers/{slug}/edit"')
+    as_admin = admin.get(f"/staff/centers/{slug}").get_data(as_text=True)
+    as_specialist = specialist.get(f"/staff/centers/{slug}").get_data(as_text=True)
+    assert all(link in as_admin for link in links)
+    assert not any(link in as_specialist for link in links)
+
+
 def test_staff_view_shows_a_listing_the_public_cannot_see(site, specialist):
     with database(site) as session:
         pending = session.scalars(

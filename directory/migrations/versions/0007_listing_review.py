@@ -1,7 +1,7 @@
 """listing review: how reports were closed, what submitters were asked, where merged submissions went
 
 Revision ID: 0007
-Revises: 0009
+Revises: 0006
 Create Date: 2026-11-30 12:40:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0009"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
