@@ -61,6 +61,14 @@ _HASH.set_password("not-a-real-password")
 PASSWORD_HASH = _HASH.password_hash
 
 
+def signed_in_client(app: Flask, email: str) -> FlaskClient:
+    """Return a test client of ``app`` signed in as ``email`` (password: :data:`PASSWORD`)."""
+    client = app.test_client()
+    response = sign_in(client, email)
+    assert response.status_code == 303, f"signing in as {email} answered {response.status_code}"
+    return client
+
+
 def make_staff(session: Session, role: Role = Role.SPECIALIST, *, active: bool = True) -> User:
     """Add a staff account with a unique address and flush it."""
     user = User(

@@ -13,11 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import sample_site
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, select
-from staff_accounts import add_staff, database, sign_in
 from werkzeug.routing import Rule
 
 from directory import create_app
@@ -34,6 +32,8 @@ from directory.models import (
 )
 from directory.operations.corrections import report_correction
 from directory.operations.submissions import ListingSubmissionInput, create_pending_listing
+from tests.conftest import sample_site
+from tests.staff_accounts import add_staff, database, sign_in
 
 ADMIN = "admin@example.org"
 SPECIALIST = "specialist@example.org"

@@ -9,16 +9,16 @@ from datetime import date
 from html.parser import HTMLParser
 
 import pytest
-from conftest import sample_site
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, func, select
-from staff_accounts import add_staff, csrf_token, database, make_staff, sign_in
 
 from directory.models import Article, AuditEvent, Center, ListingStatus, Role
 from directory.operations.articles import create_article
 from directory.operations.errors import PermissionDenied
 from directory.operations.taxonomy import TermIndex
+from tests.conftest import sample_site
+from tests.staff_accounts import add_staff, csrf_token, database, make_staff, signed_in_client
 
 ADMIN = "editor@example.org"
 HOSTILE = """# Heading
@@ -55,9 +55,7 @@ def site(database_url: str, engine: Engine, tmp_path_factory: pytest.TempPathFac
 
 @pytest.fixture(scope="module")
 def admin(site: Flask) -> FlaskClient:
-    client = site.test_client()
-    assert sign_in(client, ADMIN).status_code == 303
-    return client
+    return signed_in_client(site, ADMIN)
 
 
 def form(client: FlaskClient, url: str, **overrides: object) -> dict[str, object]:

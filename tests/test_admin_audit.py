@@ -12,13 +12,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from staff_accounts import add_staff, database, make_staff, sign_in
 
 from directory.admin.audit_filters import AuditFilterError, parse_audit_filters
 from directory.models import AuditEvent, AuditTrailError, Center, Correction, Location, Role
 from directory.operations.audit import record_event
 from directory.operations.staff_notes import add_staff_note, delete_staff_note
 from directory.staff.history import center_history
+from tests.staff_accounts import add_staff, database, make_staff, sign_in
 
 ADMIN = "auditor@example.org"
 START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

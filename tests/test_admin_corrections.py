@@ -7,11 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 from admin_forms import form_values
-from conftest import sample_site
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, func, select
-from staff_accounts import add_staff, csrf_token, database, make_staff, sign_in
 
 from directory.models import (
     AuditEvent,
@@ -25,6 +23,8 @@ from directory.models import (
 from directory.operations.corrections import close_report
 from directory.operations.errors import OperationError, PermissionDenied
 from directory.operations.staff_flags import flag_listing
+from tests.conftest import sample_site
+from tests.staff_accounts import add_staff, csrf_token, database, make_staff, signed_in_client
 
 ADMIN = "reviewer@example.org"
 SPECIALIST = "caller@example.org"
@@ -42,16 +42,12 @@ def site(database_url: str, engine: Engine, tmp_path_factory: pytest.TempPathFac
 
 @pytest.fixture(scope="module")
 def admin(site: Flask) -> FlaskClient:
-    client = site.test_client()
-    assert sign_in(client, ADMIN).status_code == 303
-    return client
+    return signed_in_client(site, ADMIN)
 
 
 @pytest.fixture(scope="module")
 def specialist(site: Flask) -> FlaskClient:
-    client = site.test_client()
-    assert sign_in(client, SPECIALIST).status_code == 303
-    return client
+    return signed_in_client(site, SPECIALIST)
 
 
 def published(site: Flask, offset: int) -> tuple[str, str]:

@@ -7,16 +7,16 @@ from urllib.parse import urlencode
 
 import pytest
 from admin_forms import form_values
-from conftest import sample_site
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, func, select
-from staff_accounts import add_staff, csrf_token, database, make_staff, sign_in
 
 from directory.models import AuditEvent, Center, ListingStatus, Role
 from directory.operations.errors import OperationError, PermissionDenied
 from directory.operations.listing_edits import edit_listing, listing_edit_schema
 from directory.search import CenterQuery, Viewer, search_centers
+from tests.conftest import sample_site
+from tests.staff_accounts import add_staff, csrf_token, database, make_staff, signed_in_client
 
 ADMIN = "editor@example.org"
 SPECIALIST = "helper@example.org"
@@ -34,16 +34,12 @@ def site(database_url: str, engine: Engine, tmp_path_factory: pytest.TempPathFac
 
 @pytest.fixture(scope="module")
 def admin(site: Flask) -> FlaskClient:
-    client = site.test_client()
-    assert sign_in(client, ADMIN).status_code == 303
-    return client
+    return signed_in_client(site, ADMIN)
 
 
 @pytest.fixture(scope="module")
 def specialist(site: Flask) -> FlaskClient:
-    client = site.test_client()
-    assert sign_in(client, SPECIALIST).status_code == 303
-    return client
+    return signed_in_client(site, SPECIALIST)
 
 
 def published_slugs(site: Flask) -> list[str]:

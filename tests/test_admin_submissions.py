@@ -7,11 +7,9 @@ from collections.abc import Iterator
 from types import SimpleNamespace
 
 import pytest
-from conftest import sample_site
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, func, select
-from staff_accounts import add_staff, csrf_token, database, make_staff, sign_in
 
 from directory.models import AuditEvent, Center, ListingStatus, ListingSubmission, Role, VerificationStatus
 from directory.operations.errors import OperationError, PermissionDenied
@@ -24,6 +22,8 @@ from directory.operations.submission_review import (
 )
 from directory.operations.submissions import ListingSubmissionInput, create_pending_listing
 from directory.search import CenterQuery, Viewer, search_centers
+from tests.conftest import sample_site
+from tests.staff_accounts import add_staff, csrf_token, database, make_staff, signed_in_client
 
 ADMIN = "triage@example.org"
 SPECIALIST = "desk@example.org"
@@ -40,16 +40,12 @@ def site(database_url: str, engine: Engine, tmp_path_factory: pytest.TempPathFac
 
 @pytest.fixture(scope="module")
 def admin(site: Flask) -> FlaskClient:
-    client = site.test_client()
-    assert sign_in(client, ADMIN).status_code == 303
-    return client
+    return signed_in_client(site, ADMIN)
 
 
 @pytest.fixture(scope="module")
 def specialist(site: Flask) -> FlaskClient:
-    client = site.test_client()
-    assert sign_in(client, SPECIALIST).status_code == 303
-    return client
+    return signed_in_client(site, SPECIALIST)
 
 
 def submit(site: Flask, **overrides: object) -> uuid.UUID:

@@ -11,12 +11,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
-from staff_accounts import add_staff, csrf_token, database, make_staff, sign_in
 
 from directory.config import ConfigError
 from directory.models import AuditEvent, Role, StaffInvitation, User, utcnow
 from directory.operations import staff_accounts as operations
 from directory.operations.errors import OperationError, PermissionDenied
+from tests.staff_accounts import add_staff, csrf_token, database, make_staff, sign_in
 
 ADMIN = "admin@example.org"
 SPECIALIST = "specialist@example.org"

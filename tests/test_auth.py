@@ -12,7 +12,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from staff_accounts import PASSWORD, add_staff, csrf_token, database, sign_in
 from test_rate_limits import REDIS_URL, redis_reachable
 
 from directory import create_app
@@ -23,6 +22,7 @@ from directory.config import ConfigError
 from directory.models import AuditEvent, Role, User
 from directory.models import users as user_model
 from directory.operations import sign_in as sign_in_operations
+from tests.staff_accounts import PASSWORD, add_staff, csrf_token, database, sign_in
 
 EMAIL = "specialist@example.org"
 NEW_PASSWORD = "a much longer new passphrase"

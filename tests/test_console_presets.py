@@ -12,16 +12,16 @@ from html import unescape
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
-from conftest import sample_site
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, delete, select
-from staff_accounts import add_staff, csrf_token, database, sign_in
 from werkzeug.datastructures import MultiDict
 
 from directory.models import AuditEvent, Role, SearchPreset, User
 from directory.public.search_args import parse_search_args
 from directory.search import Viewer, get_search_service, search_centers
+from tests.conftest import sample_site
+from tests.staff_accounts import add_staff, csrf_token, database, sign_in
 
 SPECIALIST = "specialist@example.org"
 OTHER = "other@example.org"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from staff_accounts import make_staff
 
 from directory.models import (
     Correction,
@@ -29,6 +28,7 @@ from directory.operations.dashboard import (
     queue_counts,
     waiting_counts,
 )
+from tests.staff_accounts import make_staff
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # a Wednesday
 TODAY = NOW.date()

@@ -9,16 +9,16 @@ from datetime import UTC, date, datetime, timedelta
 from html import unescape
 
 import pytest
-from conftest import sample_site
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, delete, func, select
-from staff_accounts import add_staff, database, sign_in
 
 from directory.admin.charts import backlog_chart, describe, describe_influence, nice_ceiling
 from directory.models import Center, ListingStatus, Role, ShortlistWeek, VerificationStatus, utcnow
 from directory.operations.dashboard import BacklogPoint, InfluenceWeek
 from directory.operations.shortlist_counts import week_start
+from tests.conftest import sample_site
+from tests.staff_accounts import add_staff, database, signed_in_client
 
 ADMIN = "dashboard-admin@example.org"
 SPECIALIST = "dashboard-specialist@example.org"
@@ -52,16 +52,12 @@ def site(database_url: str, engine: Engine, tmp_path_factory: pytest.TempPathFac
 
 @pytest.fixture(scope="module")
 def admin(site: Flask) -> FlaskClient:
-    client = site.test_client()
-    assert sign_in(client, ADMIN).status_code == 303
-    return client
+    return signed_in_client(site, ADMIN)
 
 
 @pytest.fixture(scope="module")
 def specialist(site: Flask) -> FlaskClient:
-    client = site.test_client()
-    assert sign_in(client, SPECIALIST).status_code == 303
-    return client
+    return signed_in_client(site, SPECIALIST)
 
 
 @pytest.fixture(scope="module")

@@ -7,12 +7,12 @@ from datetime import date
 from typing import Any
 
 import pytest
-from search_fixture import listing_documents
 from test_search_index import built_index
 
 from search_index import SearchError, SearchRequest
 from search_index.schema import index_fields, reverify_due_ordinal
 from search_index.types import Vocabulary
+from tests.search_fixture import listing_documents
 
 STATUSES = ("published", "pending", "closed", "suspended")
 DUE = {"c01": "2026-03-01", "c02": "2026-06-15", "c03": "2026-06-16"}

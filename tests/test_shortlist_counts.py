@@ -13,12 +13,10 @@ from datetime import date
 from html import unescape
 
 import pytest
-from conftest import sample_site
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, delete, func, inspect, select
 from sqlalchemy.orm import Session
-from staff_accounts import CSRF_INPUT, add_staff, database, make_staff, sign_in
 from werkzeug.datastructures import MultiDict
 
 from directory.models import AuditEvent, Center, Role, ShortlistWeek, User
@@ -28,6 +26,8 @@ from directory.search import Viewer, get_search_service, search_centers
 from directory.staff.search_args import parse_staff_search_args
 from directory.staff.shortlist import MAX_CENTERS, MAX_NOTE_LENGTH, SESSION_KEY
 from directory.staff.shortlist_influence import COUNTED_KEY, MAX_REMEMBERED
+from tests.conftest import sample_site
+from tests.staff_accounts import CSRF_INPUT, add_staff, database, make_staff, signed_in_client
 
 SPECIALIST = "counting-specialist@example.org"
 #: A search only this module makes, so that nothing else could have written its words anywhere.
@@ -48,9 +48,7 @@ def site(database_url: str, engine: Engine, tmp_path_factory: pytest.TempPathFac
 @pytest.fixture(scope="module")
 def signed_in(site: Flask) -> FlaskClient:
     """The specialist's client (signed in once for the module)."""
-    client = site.test_client()
-    assert sign_in(client, SPECIALIST).status_code == 303
-    return client
+    return signed_in_client(site, SPECIALIST)
 
 
 @pytest.fixture

@@ -12,11 +12,9 @@ from collections.abc import Iterator
 from html import escape, unescape
 
 import pytest
-from conftest import sample_site
 from flask import Flask, render_template_string
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, select
-from staff_accounts import CSRF_INPUT, add_staff, database, sign_in
 from werkzeug.datastructures import MultiDict
 
 from directory.models import Center, ListingStatus
@@ -24,6 +22,8 @@ from directory.public.search_args import parse_search_args
 from directory.search import SearchResponse, Viewer, get_search_service, search_centers
 from directory.staff.rows import first_phones
 from directory.staff.shortlist import MAX_CENTERS, MAX_NOTE_LENGTH, SESSION_KEY
+from tests.conftest import sample_site
+from tests.staff_accounts import CSRF_INPUT, add_staff, database, sign_in, signed_in_client
 
 SPECIALIST = "shortlist-specialist@example.org"
 KETAMINE_NEAR_NYC = {"therapy": "ketamine-assisted-therapy", "near": "10016", "radius": "100"}
@@ -44,9 +44,7 @@ def site(database_url: str, engine: Engine, tmp_path_factory: pytest.TempPathFac
 @pytest.fixture(scope="module")
 def signed_in(site: Flask) -> FlaskClient:
     """One signed-in specialist's client for the module (signing in hashes a password)."""
-    client = site.test_client()
-    assert sign_in(client, SPECIALIST).status_code == 303
-    return client
+    return signed_in_client(site, SPECIALIST)
 
 
 @pytest.fixture

@@ -13,11 +13,9 @@ from html import unescape
 from urllib.parse import quote_plus
 
 import pytest
-from conftest import sample_site
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, func, select
-from staff_accounts import add_staff, csrf_token, database, sign_in
 
 from directory.models import (
     AuditEvent,
@@ -34,6 +32,8 @@ from directory.models import (
 from directory.operations.centers import center_as_input, save_center
 from directory.operations.staff_flags import reported_on
 from directory.operations.taxonomy import TermIndex
+from tests.conftest import sample_site
+from tests.staff_accounts import add_staff, csrf_token, database, signed_in_client
 
 SPECIALIST = "specialist@example.org"
 COLLEAGUE = "colleague@example.org"
@@ -54,9 +54,7 @@ def site(database_url: str, engine: Engine, tmp_path_factory: pytest.TempPathFac
 
 
 def signed_in(site: Flask, email: str) -> FlaskClient:
-    client = site.test_client()
-    assert sign_in(client, email).status_code == 303
-    return client
+    return signed_in_client(site, email)
 
 
 @pytest.fixture(scope="module")

@@ -10,11 +10,9 @@ from html import unescape
 from urllib.parse import parse_qsl
 
 import pytest
-from conftest import sample_site
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, select
-from staff_accounts import add_staff, database, sign_in
 from werkzeug.datastructures import MultiDict
 
 from directory.models import Center, Phone, PhoneType, VerificationStatus
@@ -22,6 +20,8 @@ from directory.public.context import date_text
 from directory.public.search_args import parse_search_args
 from directory.search import Viewer, get_search_service, search_centers
 from directory.staff.rows import CALLABLE, first_phones
+from tests.conftest import sample_site
+from tests.staff_accounts import add_staff, database, sign_in
 
 #: The table's column headings, in order: the phone comes straight after the name.
 HEADINGS = [
