@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import json
 import uuid
@@ -154,6 +155,18 @@ def search_centers(query: CenterQuery, viewer: Viewer) -> SearchResponse:
         location=location,
         named_terms=_named_terms(service.index.vocabulary, result.named_terms),
     )
+
+
+def count_centers(query: CenterQuery, viewer: Viewer) -> int:
+    """Return how many centers ``query`` finds, without loading any of them from the database.
+
+    The cheap count behind offers such as "12 centers within 100 miles": one result asked for,
+    sorted by name (no scoring order needed), and nothing hydrated.
+    """
+    service = get_search_service()
+    request, _place = _to_request(dataclasses.replace(query, page=1, per_page=1, sort="name"), viewer)
+    service.ensure_ready()
+    return service.search(request).total
 
 
 def _named_terms(vocabulary: Vocabulary, named: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
@@ -405,5 +418,6 @@ __all__ = [
     "SearchResponse",
     "SearchUnavailable",
     "Viewer",
+    "count_centers",
     "search_centers",
 ]

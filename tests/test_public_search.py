@@ -23,6 +23,7 @@ from sqlalchemy import Engine, select
 from directory.cli.serve import PrivateRequestHandler, access_line, access_log, make_private_server
 from directory.database import get_session
 from directory.models import Center, ListingStatus
+from directory.public.context import miles_away
 from directory.public.pages_search import page_window
 from directory.public.search_args import SearchArgs, SearchArgsError, parse_search_args
 from directory.search import CenterQuery, SearchError, Viewer, get_search_service, search_centers
@@ -420,10 +421,7 @@ def test_empty_results_offer_a_wider_area_and_the_narrowest_filter(web):
     status, body = get(web, "/search?" + urlencode(query))
     assert status == 200
     assert "No centers match this search" in page_text(body)
-    wider = link_to(body, "Search within 10 miles")
-    assert sorted(params(wider)) == sorted(
-        [pair if pair[0] != "radius" else ("radius", "10") for pair in query]
-    )
+    assert "No centers within 10 miles either." in page_text(body)  # counted, so not a dead link
     narrowest = link_to(body, "Remove the filter")
     removed = [pair for pair in query if pair not in params(narrowest)]
     assert len(removed) == 1
@@ -503,7 +501,119 @@ def test_empty_results_suggest_a_spelling(web):
 def test_wider_area_stops_at_the_largest_distance(web):
     status, body = get(web, "/search?q=zzqxv&near=84101&radius=500")
     assert status == 200
-    assert "Search within" not in page_text(body)
+    assert "No centers match this search" in page_text(body)
+    assert " within 500 miles" not in page_text(body).replace("within 500 miles of", "")
+    status, body = get(web, "/search?q=tms&near=59601&radius=500")
+    assert 0 < result_count(body) < 5
+    assert 'class="wider-offer"' not in body
+
+
+# -- distance: default order, wording, the wider-radius offer ----------------------------------------
+
+
+def distances(body: str) -> list[str]:
+    """Return each card's distance as it reads."""
+    return re.findall(r'<span class="distance">([^<]*)</span>', body)
+
+
+def current_sort(body: str) -> str:
+    """Return the sort link marked current."""
+    nav = body[body.index('<nav class="sort-links"') :]
+    nav = nav[: nav.index("</nav>")]
+    current = [a for a in tags(nav, "a") if a.get("aria-current") == "true"]
+    assert len(current) == 1
+    return dict(params(current[0]["href"] or ""))["sort"]
+
+
+def test_a_place_sorts_by_distance_by_default_even_with_text(web):
+    for url in ("/search?near=10001&radius=250", "/search?q=depression&near=10001&radius=250"):
+        _status, body = get(web, url)
+        miles = [float(text.split()[0]) for text in distances(body) if text[0].isdigit()]
+        assert len(miles) == len(cards(body)) > 5
+        assert miles == sorted(miles)
+        assert current_sort(body) == "distance"
+    relevance = link_to(body, "Relevance")
+    assert sorted(params(relevance)) == sorted(
+        [("q", "depression"), ("near", "10001"), ("radius", "250"), ("sort", "relevance")]
+    )
+
+
+def test_an_explicit_sort_in_the_url_wins(web, site):
+    _status, body = get(web, "/search?q=depression&near=10001&radius=250&sort=relevance")
+    assert current_sort(body) == "relevance"
+    with site.test_request_context():
+        expected = search_centers(
+            CenterQuery(text="depression", near="10001", radius_miles=250, sort="relevance", per_page=20),
+            Viewer.PUBLIC,
+        )
+        nearest = search_centers(
+            CenterQuery(text="depression", near="10001", radius_miles=250, sort="distance", per_page=20),
+            Viewer.PUBLIC,
+        )
+    slugs = [slug for slug, _advertiser in cards(body)]
+    assert slugs == [hit["slug"] for hit in expected.hits]
+    assert slugs != [hit["slug"] for hit in nearest.hits]  # the two orders differ on this search
+    _status, body = get(web, "/search?near=10001&radius=250&sort=name")
+    assert current_sort(body) == "name"
+
+
+@pytest.mark.parametrize(
+    ("miles", "reads"),
+    [
+        (0.0, "less than 0.1 mile"),
+        (0.04, "less than 0.1 mile"),
+        (0.05, "0.1 miles"),
+        (0.96, "1 mile"),
+        (1.0, "1 mile"),
+        (1.04, "1 mile"),
+        (2.5, "2.5 miles"),
+        (10.0, "10 miles"),
+        (1234.5, "1,234.5 miles"),
+    ],
+)
+def test_distance_wording(miles, reads):
+    assert miles_away(miles) == reads
+
+
+def test_cards_say_1_mile_not_1_0_miles(web):
+    _status, body = get(web, "/search?near=10001&radius=5")
+    shown = distances(body)
+    assert "1 mile away" in shown and "2.1 miles away" in shown
+    assert not [text for text in shown if re.match(r"1 miles|[\d,]+\.0 ", text)]
+
+
+def test_fewer_than_five_results_offer_the_next_distance_with_its_count(web):
+    query = [("q", "depression"), ("near", "59601"), ("radius", "250"), ("verified", "0"), ("sort", "name")]
+    _status, body = get(web, "/search?" + urlencode(query))
+    assert 0 < result_count(body) < 5
+    offer = re.search(r'<p class="wider-offer">(.*?)</p>', body, re.S)
+    assert offer
+    wider = link_to(offer[1], "within 500 miles")
+    kept = [("q", "depression"), ("near", "59601"), ("radius", "500"), ("sort", "name")]
+    assert sorted(params(wider)) == sorted(kept)
+    count = int(re.search(r"(\d+) centers within 500 miles", page_text(offer[1]))[1])  # type: ignore[index]
+    _status, wider_body = get(web, wider)
+    assert result_count(wider_body) == count > 5
+    assert 'class="wider-offer"' not in wider_body  # 500 miles is the largest distance
+
+
+def test_the_offer_says_when_the_next_distance_finds_no_more(web):
+    _status, body = get(web, "/search?q=depression&near=59601&radius=100")
+    total = result_count(body)
+    assert 0 < total < 5
+    _status, next_body = get(web, "/search?q=depression&near=59601&radius=250")
+    assert result_count(next_body) == total
+    assert f"{total} centers are within 100 miles. No more centers within 250 miles." in page_text(body)
+
+
+def test_five_or_more_results_offer_no_wider_distance(web):
+    _status, body = get(web, "/search?near=10001&radius=5")
+    assert result_count(body) >= 5
+    assert 'class="wider-offer"' not in body
+    _status, body = get(web, "/search?near=10001")
+    assert result_count(body) >= 5 and 'class="wider-offer"' not in body
+    _status, body = get(web, "/search?q=depression")  # no place, no offer
+    assert 'class="wider-offer"' not in body and "within" not in page_text(body).split("Apply filters")[1]
 
 
 # -- advertisers, external hosts, headers, privacy -------------------------------------------------

@@ -33,6 +33,17 @@ def date_text(value: str | date | datetime | None) -> str:
     return f"{value:%B} {value.day}, {value.year}"
 
 
+@bp.app_template_filter("miles_away")
+def miles_away(miles: float) -> str:
+    """Say how far a center is, to a tenth of a mile: 'less than 0.1 mile', '1 mile', '2.5 miles'."""
+    tenths = round(miles, 1)
+    if tenths < 0.1:
+        return "less than 0.1 mile"
+    if tenths == 1:
+        return "1 mile"
+    return f"{tenths:,.1f}".removesuffix(".0") + " miles"
+
+
 @bp.after_app_request
 def privacy_headers(response: Response) -> Response:
     """Keep search terms from leaking to other sites, and load nothing from them."""

@@ -6,18 +6,21 @@ from flask import render_template, request
 
 from directory.public import bp
 from directory.public.search_args import SearchArgs, SearchArgsError, choice_radius, parse_search_args
-from directory.public.search_presenter import SearchPage, error_page, results_page
+from directory.public.search_presenter import SearchPage, error_page, public_query, results_page
 from directory.search import SearchError, Viewer, get_search_service, search_centers
 from search_index.searching import DEFAULT_RADIUS_MILES
 
 
 @bp.get("/search")
 def search() -> tuple[str, int]:
-    """Search the directory; bad input answers 400 with the form kept and the problem named."""
+    """Search the directory, nearest first when a place is given.
+
+    Bad input answers 400 with the form kept and the problem named.
+    """
     vocabulary = get_search_service().index.vocabulary
     try:
         args = parse_search_args(request.args, vocabulary, request.query_string)
-        response = search_centers(args.to_query(), Viewer.PUBLIC)
+        response = search_centers(public_query(args), Viewer.PUBLIC)
     except SearchArgsError as error:
         return _render(error_page(error.form, error.problems), 400)
     except SearchError as error:

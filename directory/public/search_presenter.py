@@ -6,6 +6,7 @@ every link is a whole search URL, so the page needs no JavaScript and keeps all 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from directory.public.search_args import (
     format_miles,
 )
 from directory.schemas.geography import US_STATES
-from directory.search import SearchResponse
+from directory.search import CenterQuery, SearchResponse, Viewer, count_centers
 from search_index import Vocabulary
 from search_index.searching import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES
 
@@ -35,6 +36,8 @@ FLAG_LABELS: dict[str, str] = {
 }
 #: A facet shows this many values before the rest fold into "more".
 FACET_VISIBLE = 8
+#: With fewer results than this within the distance, the next distance up is offered with its count.
+WIDER_OFFER_BELOW = 5
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,29 @@ class Link:
     label: str
     url: str
     current: bool = False
+
+
+@dataclass(frozen=True)
+class WiderOffer:
+    """The same search at the next distance up, and how many centers it finds."""
+
+    #: The distance searched now, and the next one up.
+    current_miles: float
+    miles: float
+    count: int
+    url: str
+
+    @property
+    def current(self) -> str:
+        """Return the distance searched now as the page writes it ('25')."""
+        return format_miles(self.current_miles)
+
+    @property
+    def label(self) -> str:
+        """Return how the offer reads ('12 centers within 100 miles')."""
+        counted = "No" if not self.count else f"{self.count:,}"
+        centers = "center" if self.count == 1 else "centers"
+        return f"{counted} {centers} within {format_miles(self.miles)} miles"
 
 
 @dataclass(frozen=True)
@@ -109,7 +135,7 @@ class SearchPage:
     show_only: list[TermOffer] = field(default_factory=list)
     #: Labels of terms the text names that no result carries ("None of these centers lists …").
     absent_terms: list[str] = field(default_factory=list)
-    wider: Link | None = None
+    wider: WiderOffer | None = None
     narrowest: Link | None = None
     clear_filters: str | None = None
 
@@ -146,6 +172,14 @@ def search_url(args: SearchArgs) -> str:
     return url_for("public.search") + (f"?{query}" if query else "")
 
 
+def public_query(args: SearchArgs) -> CenterQuery:
+    """Return the public page's search: with a place and no sort asked for, nearest first."""
+    query = args.to_query()
+    if query.near and not args.sort:
+        query = dataclasses.replace(query, sort="distance")
+    return query
+
+
 def error_page(args: SearchArgs, problems: list[str]) -> SearchPage:
     """Return the page for a search that cannot run: the form as typed and the problems."""
     return SearchPage(args=args, errors=problems)
@@ -168,8 +202,9 @@ def results_page(args: SearchArgs, response: SearchResponse, vocabulary: Vocabul
         page.absent_terms = [
             term["label"] for term in response.named_terms if not _term_count(response, term)
         ]
-    if response.total == 0:
+    if response.total < WIDER_OFFER_BELOW:
         page.wider = _wider_area(args, response)
+    if response.total == 0:
         page.narrowest = _narrowest_filter(args, response, labels)
     return page
 
@@ -263,15 +298,21 @@ def _sort_links(args: SearchArgs, response: SearchResponse) -> list[Link]:
     ]
 
 
-def _wider_area(args: SearchArgs, response: SearchResponse) -> Link | None:
-    """Return the same search at the next distance up, when a place was given and one remains."""
+def _wider_area(args: SearchArgs, response: SearchResponse) -> WiderOffer | None:
+    """Return the same search at the next distance up, with its count, when a place was given.
+
+    None at the largest distance. The count is one cheap index count (nothing loaded from the
+    database); the link keeps every other parameter (sort included) and goes back to page 1.
+    """
     if response.location is None:
         return None
     radius = float(response.location.get("radius_miles") or DEFAULT_RADIUS_MILES)
     wider = next((float(r) for r in (*RADIUS_CHOICES, MAX_RADIUS_MILES) if r > radius), None)
     if wider is None:
         return None
-    return Link(f"Search within {format_miles(wider)} miles", search_url(args.replace(radius=wider)))
+    wider_args = args.replace(radius=wider)
+    count = count_centers(public_query(wider_args), Viewer.PUBLIC)
+    return WiderOffer(radius, wider, count, search_url(wider_args))
 
 
 def _narrowest_filter(
