@@ -112,6 +112,7 @@ def focus_on(page, selector: str, limit: int = 400) -> None:
     [
         "/",
         "/search?q=depression&near=84101&radius=100",
+        "/search?q=depression&near=59601&radius=250",
         "/articles/ketamine-for-depression",
         "/therapies/esketamine",
     ],
@@ -136,6 +137,7 @@ def first_center_path(live_server, page) -> str:
     [
         "/",
         "/search?q=ketamine&near=84101&radius=100",
+        "/search?q=depression&near=59601&radius=250",
         "/search?therapy=psilocybin-assisted-therapy&verified=1",
         "/search?q=xyzzyq",
         "/search?q=psychedelic&state=TX",
