@@ -7,7 +7,7 @@ import enum
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -245,11 +245,58 @@ def _hydrate(session: Session, ids: list[str]) -> dict[str, Center]:
     return {str(center.id): center for center in session.scalars(query)}
 
 
+# -- the public verification state of a listing ---------------------------------------------
+
+VERIFIED = "verified"
+NOT_VERIFIED = "not-verified"
+EXPIRED = "expired"
+WITHDRAWN = "withdrawn"
+
+#: The public state of each verification status (pending, needs_info and rejected: "Not yet verified").
+PUBLIC_STATE: dict[VerificationStatus, str] = {
+    VerificationStatus.VERIFIED: VERIFIED,
+    VerificationStatus.EXPIRED: EXPIRED,
+    VerificationStatus.REVOKED: WITHDRAWN,
+    VerificationStatus.UNVERIFIED: NOT_VERIFIED,
+    VerificationStatus.PENDING: NOT_VERIFIED,
+    VerificationStatus.NEEDS_INFO: NOT_VERIFIED,
+    VerificationStatus.REJECTED: NOT_VERIFIED,
+}
+
+
+def verification_state(status: VerificationStatus | str) -> str:
+    """Return the public state ('verified', 'not-verified', 'expired', 'withdrawn') of a status."""
+    return PUBLIC_STATE[VerificationStatus(status)]
+
+
+def verification_date(
+    status: VerificationStatus | str,
+    verified_at: datetime | None,
+    reverify_due_on: date | None,
+    revoked_on: date | None,
+) -> date | None:
+    """Return the date the public state carries: of the check, the lapse or the withdrawal."""
+    state = verification_state(status)
+    if state == VERIFIED:
+        return verified_at.date() if verified_at else None
+    if state == EXPIRED:
+        return reverify_due_on
+    if state == WITHDRAWN:
+        return revoked_on
+    return None
+
+
 def summarize_center(
     center: Center, distance: float | None = None, terms: frozenset[str] = frozenset()
 ) -> dict[str, Any]:
     """Return a center as a search hit (the API's hit and every page's card use this shape)."""
     location = center.primary_location
+    on = verification_date(
+        center.verification_status,
+        center.verified_at,
+        center.reverify_due_on,
+        center.verification_revoked_on,
+    )
     return {
         "id": str(center.id),
         "slug": center.slug,
@@ -262,6 +309,9 @@ def summarize_center(
         "distance_miles": distance,
         "verified": center.verification_status == VerificationStatus.VERIFIED,
         "verified_at": center.verified_at.isoformat() if center.verified_at else None,
+        # The public verification state and its date (directory.public.trust_marks shows both).
+        "verification": verification_state(center.verification_status),
+        "verification_on": on.isoformat() if on else None,
         "advertiser": bool(center.is_advertiser),
         # A bulk UPDATE leaves the plain string in loaded objects; normalise either form.
         "status": ListingStatus(center.status).value,

@@ -20,6 +20,7 @@ from directory.public import (  # noqa: E402  (the modules register their routes
     pages_meta,
     pages_search,
     pages_unavailable,
+    trust_marks,
 )
 
 __all__ = [
@@ -33,4 +34,5 @@ __all__ = [
     "pages_meta",
     "pages_search",
     "pages_unavailable",
+    "trust_marks",
 ]

@@ -33,15 +33,17 @@ PUBLIC_PAGE_STATUSES = (ListingStatus.PUBLISHED, ListingStatus.CLOSED)
 RELATED_ARTICLES = 3
 NEARBY_CENTERS = 4
 NEARBY_RADIUS_MILES = 50.0
-#: How each verification status reads on a center's page.
+#: How each verification status reads on a center's page (pending, needs_info and rejected read as
+#: not yet verified, like the trust mark: the team's working states are not public).
+_NOT_YET = "Not yet verified: our research team has not finished checking this listing"
 VERIFICATION_TEXT: dict[VerificationStatus, str] = {
     VerificationStatus.VERIFIED: "Verified by our research team",
-    VerificationStatus.PENDING: "Verification in progress: our research team has not finished its checks",
-    VerificationStatus.NEEDS_INFO: "Verification in progress: our research team has not finished its checks",
-    VerificationStatus.UNVERIFIED: "Not verified: our research team has not checked this listing yet",
+    VerificationStatus.PENDING: _NOT_YET,
+    VerificationStatus.NEEDS_INFO: _NOT_YET,
+    VerificationStatus.UNVERIFIED: _NOT_YET,
     VerificationStatus.EXPIRED: "Verification expired: this listing is due to be checked again",
     VerificationStatus.REVOKED: "Verification withdrawn: our research team could not confirm this listing",
-    VerificationStatus.REJECTED: "Not verified: our research team could not confirm this listing",
+    VerificationStatus.REJECTED: _NOT_YET,
 }
 
 

@@ -155,3 +155,24 @@ def test_no_serious_or_critical_accessibility_violations(live_server, page, path
     page.goto(live_server + path)
     assert axe_violations(page) == []
     assert page.external_requests == []
+
+
+MARK_CLASSES = ("badge-verified", "badge-not-verified", "badge-expired", "badge-withdrawn", "badge-closed")
+
+
+def test_every_trust_mark_explains_itself_and_passes_axe(live_server, page):
+    """Results with every verification state and closed centers: each mark is a link whose explanation
+    shows on focus, and axe-core finds nothing serious on the page."""
+    page.goto(live_server + "/search?q=ketamine&closed=1&sort=name&per_page=50")
+    for css in MARK_CLASSES:
+        assert page.locator(f"a.{css}").count() > 0, css
+    mark = page.locator("a.badge-withdrawn").first
+    tip = mark.locator(".mark-tip")
+    assert tip.bounding_box()["width"] <= 1
+    mark.focus()
+    assert tip.bounding_box()["width"] > 100
+    assert "no longer holds" in tip.inner_text()
+    screenshot(page, "trust-marks-focused")
+    assert urlparse(mark.get_attribute("href")).fragment == "mark-withdrawn"
+    assert axe_violations(page) == []
+    assert page.external_requests == []
