@@ -123,7 +123,8 @@ def load_user(session_id: str) -> StaffUser | None:
         key = uuid.UUID(user_id)
     except ValueError:
         return None
-    rows = get_session().execute(_ACCOUNT_QUERY, {"user_id": key}).all()
+    # Core execution (no ORM entities in the query): the cheapest way to run it on every request.
+    rows = get_session().connection().execute(_ACCOUNT_QUERY, {"user_id": key}).all()
     user, presets = split_account_rows(rows, len(ACCOUNT_COLUMNS))
     if user is None or not user.active or not hmac.compare_digest(fragment, session_fragment(user)):
         _forget_session("Your session has ended. Please sign in again.")
