@@ -6,11 +6,15 @@ is refused with the state machine's message (409), a missing reason with 400.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Response, abort, flash, redirect, render_template, url_for
+from sqlalchemy.orm import Session
 
 from directory.admin import bp
 from directory.admin.forms import AdvertiserForm, EndAdvertisingForm, StatusForm
 from directory.admin.listing_lookup import acting_admin, center_or_404, confirmable_term_labels, today
+from directory.auth.forms import StaffForm
 from directory.database import get_session
 from directory.models import Center
 from directory.operations.advertisers import end_advertising
@@ -46,17 +50,14 @@ def change_center_status(slug: str) -> Response | tuple[str, int]:
     if name not in STATUS_ACTIONS:
         form.add_error("Choose publish, unpublish, close or reopen.")
         return hub_page(found, status_form=form, status=400)
-    session = get_session()
-    try:
-        apply_transition(session, found, name, actor=acting_admin(), reason=form.reason.data, today=today())
-    except PermissionDenied:
-        session.rollback()
-        abort(403)
-    except OperationError as error:
-        session.rollback()
-        form.add_error(error.message)
-        return hub_page(found, status_form=form, status=400 if error.field_errors else 409)
-    session.commit()
+    refused = _run(
+        lambda session: apply_transition(
+            session, found, name, actor=acting_admin(), reason=form.reason.data, today=today()
+        ),
+        form,
+    )
+    if refused is not None:
+        return hub_page(found, status_form=form, status=refused)
     flash(f"{found.name} {STATUS_ACTIONS[name][1]}", "info")
     return redirect(url_for("admin.center", slug=slug), 303)
 
@@ -68,19 +69,33 @@ def end_center_advertising(slug: str) -> Response | tuple[str, int]:
     form = EndAdvertisingForm()
     if not form.validate():
         return hub_page(found, end_form=form, status=400)
+    refused = _run(
+        lambda session: end_advertising(
+            session, found, actor=acting_admin(), reason=form.reason.data, today=today()
+        ),
+        form,
+    )
+    if refused is not None:
+        return hub_page(found, end_form=form, status=refused)
+    flash(f"{found.name} is no longer an advertiser.", "info")
+    return redirect(url_for("admin.center", slug=slug), 303)
+
+
+def _run(operation: Callable[[Session], object], form: StaffForm) -> int | None:
+    """Run ``operation`` and commit; on a refusal roll back, put its message on ``form`` and return
+    the status to answer with (400 for bad input, 409 for the listing's state; 403 aborts)."""
     session = get_session()
     try:
-        end_advertising(session, found, actor=acting_admin(), reason=form.reason.data, today=today())
+        operation(session)
     except PermissionDenied:
         session.rollback()
         abort(403)
     except OperationError as error:
         session.rollback()
         form.add_error(error.message)
-        return hub_page(found, end_form=form, status=400 if error.field_errors else 409)
+        return 400 if error.field_errors else 409
     session.commit()
-    flash(f"{found.name} is no longer an advertiser.", "info")
-    return redirect(url_for("admin.center", slug=slug), 303)
+    return None
 
 
 def hub_page(
