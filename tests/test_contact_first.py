@@ -14,8 +14,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, select
 from sqlalchemy.orm import selectinload
 
+from directory.contact import card_phone, tel_uri
 from directory.database import get_database, get_session
-from directory.models import Center, ListingStatus, Location
+from directory.models import Center, ListingStatus, Location, Phone, PhoneType
 from directory.search import CenterQuery, Viewer, search_centers
 from tests.conftest import sample_site
 from tests.public_pages import PageReader
@@ -183,3 +184,30 @@ def test_directions_link_carries_the_address_and_never_the_search(client):
     assert set((link["rel"] or "").split()) == {"noopener", "noreferrer"}
     assert "private" not in (link["href"] or "")
     assert "opens in a new tab" in links[0].text
+
+
+# -- the pieces --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("number", "uri"),
+    [
+        ("(213) 555-0153", "tel:+12135550153"),
+        ("1-800-555-0199", "tel:+18005550199"),
+        ("+1 213 555 0153", "tel:+12135550153"),
+        ("988", "tel:988"),
+        ("ext", None),
+        ("", None),
+    ],
+)
+def test_tel_uri_keeps_digits_only(number, uri):
+    assert tel_uri(number) == uri
+
+
+def test_a_card_never_offers_a_fax_and_prefers_the_voice_line():
+    fax = Phone(number="(213) 555-0100", type=PhoneType.FAX)
+    hotline = Phone(number="(213) 555-0101", type=PhoneType.HOTLINE)
+    voice = Phone(number="(213) 555-0102", extension="7", type=PhoneType.VOICE)
+    assert card_phone([fax]) is None
+    assert card_phone([fax, hotline]) == {"text": "(213) 555-0101", "tel": "tel:+12135550101"}
+    assert card_phone([fax, hotline, voice]) == {"text": "(213) 555-0102 ext. 7", "tel": "tel:+12135550102"}
