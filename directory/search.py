@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
 
+from directory.contact import address_of, card_phone
 from directory.database import get_session
 from directory.index_repair import IndexHealth, IndexRepair
 from directory.indexing import IndexSync, install_after_commit_sync
@@ -240,7 +241,7 @@ def _hydrate(session: Session, ids: list[str]) -> dict[str, Center]:
     query = (
         select(Center)
         .where(Center.id.in_([uuid.UUID(i) for i in ids]))
-        .options(selectinload(Center.locations), selectinload(Center.terms))
+        .options(selectinload(Center.locations), selectinload(Center.phones), selectinload(Center.terms))
     )
     return {str(center.id): center for center in session.scalars(query)}
 
@@ -304,6 +305,9 @@ def summarize_center(
         "city": location.city if location else None,
         "state": location.state if location else None,
         "zip": location.postal_code if location else None,
+        # How to reach the center: the card's phone ({"text", "tel"}) and street address (or None).
+        "phone": card_phone(center.phones),
+        "address": address_of(location),
         "latitude": location.latitude if location else None,
         "longitude": location.longitude if location else None,
         "distance_miles": distance,

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from directory.contact import address_of, directions_url
 from directory.models import Article, Center, ListingStatus, TaxonomyTerm, VerificationStatus
 from directory.models.articles import article_topics
 from directory.public.related import json_for_script
@@ -105,6 +106,11 @@ class CenterPage:
     def website_label(self) -> str:
         """Return the website as it reads on the page: its host and path, without the scheme."""
         return re.sub(r"^https?://", "", self.website or "", flags=re.IGNORECASE).rstrip("/")
+
+    @property
+    def directions(self) -> str | None:
+        """Return the OpenStreetMap link to the primary address (the center's address only), or None."""
+        return directions_url(address_of(self.center.primary_location))
 
     @property
     def paragraphs(self) -> list[str]:

@@ -11,10 +11,17 @@ from sqlalchemy.orm import Session
 from directory.database import get_session
 from directory.models import Article, Center, ListingStatus
 from directory.public import bp
-from directory.search import get_search_service
+from directory.search import (
+    CenterQuery,
+    SearchError,
+    SearchUnavailable,
+    Viewer,
+    get_search_service,
+    search_centers,
+)
 from search_index import Vocabulary
 
-#: The therapies the home page links to first (their landing pages), when the vocabulary has them.
+#: The therapies the home page links to first; every other therapy with public listings follows.
 QUICK_THERAPIES = (
     "ketamine-assisted-therapy",
     "esketamine",
@@ -41,7 +48,7 @@ def home() -> str:
         "public/home.html",
         published=published_count(session),
         articles=latest_articles(session),
-        quick_links=quick_links(get_search_service().index.vocabulary),
+        quick_links=quick_links(get_search_service().index.vocabulary, listed_therapies()),
     )
 
 
@@ -62,11 +69,23 @@ def latest_articles(session: Session, limit: int = LATEST_ARTICLES) -> list[Arti
     return list(session.scalars(query))
 
 
-def quick_links(vocabulary: Vocabulary) -> list[QuickLink]:
-    """Return the home page's therapy links, labelled from the vocabulary."""
+def listed_therapies() -> dict[str, int]:
+    """Return how many public listings offer each therapy (empty while the index is rebuilt)."""
+    try:
+        response = search_centers(CenterQuery(per_page=1), Viewer.PUBLIC)
+    except (SearchError, SearchUnavailable):
+        return {}
+    return {facet["code"]: facet["count"] for facet in response.facets.get("therapy", [])}
+
+
+def quick_links(vocabulary: Vocabulary, counts: dict[str, int]) -> list[QuickLink]:
+    """Return a link to the landing page of every therapy with public listings, the main ones first."""
+    codes = [term.code for term in vocabulary.schemes.get("therapy", ())]
+    ordered = [code for code in QUICK_THERAPIES if code in codes]
+    ordered += [code for code in codes if code not in QUICK_THERAPIES]
     links = []
-    for code in QUICK_THERAPIES:
+    for code in ordered:
         term = vocabulary.term("therapy", code)
-        if term is not None:
+        if term is not None and counts.get(code, 0) > 0:
             links.append(QuickLink(code, term.label))
     return links

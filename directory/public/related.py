@@ -15,7 +15,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from directory.models import Article, ListingStatus, TaxonomyTerm
+from directory.models import Article, Center, ListingStatus, TaxonomyTerm
 from directory.schemas.geography import US_STATES
 from directory.search import (
     CenterQuery,
@@ -85,7 +85,9 @@ def published_article(session: Session, slug: str) -> Article | None:
             selectinload(Article.faqs),
             selectinload(Article.citations),
             selectinload(Article.topics).selectinload(TaxonomyTerm.parent),
-            selectinload(Article.related_centers),
+            selectinload(Article.related_centers).selectinload(Center.locations),
+            selectinload(Article.related_centers).selectinload(Center.phones),
+            selectinload(Article.related_centers).selectinload(Center.terms),
         )
     )
     return session.scalar(query)

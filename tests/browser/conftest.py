@@ -113,13 +113,31 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict[str, Any]]:
-    """Run axe-core in the page; return the violations of the given impacts."""
+#: What axe-core checks: WCAG 2.0 to 2.2 A and AA, plus its best-practice rules (landmarks, headings).
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    },
+    # WCAG 2.2 target size (24 x 24 CSS px) is off by default in axe-core 4.x.
+    "rules": {"target-size": {"enabled": True}},
+}
+
+
+def axe_violations(
+    page: Any, impacts: tuple[str, ...] = ("serious", "critical"), best_practice: bool = True
+) -> list[dict[str, Any]]:
+    """Run axe-core in the page; return the violations of the given impacts.
+
+    With ``best_practice`` (the default) the best-practice rules run too and each of their violations
+    counts whatever its impact (the ``region`` rule, every part of the page in a landmark, is moderate).
+    """
     _require(AXE_SCRIPT.exists(), f"axe-core not found at {AXE_SCRIPT}")
     page.evaluate(
         AXE_SCRIPT.read_text(encoding="utf-8")
     )  # evaluated through DevTools, so the page's CSP allows it
-    violations = page.evaluate("async () => (await axe.run(document)).violations")
+    options = AXE_OPTIONS if best_practice else {}
+    violations = page.evaluate("async (options) => (await axe.run(document, options)).violations", options)
     return [
         {
             "id": v["id"],
@@ -128,7 +146,7 @@ def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")
             "nodes": [n["target"] for n in v["nodes"]][:5],
         }
         for v in violations
-        if v["impact"] in impacts
+        if v["impact"] in impacts or (best_practice and "best-practice" in v["tags"])
     ]
 
 

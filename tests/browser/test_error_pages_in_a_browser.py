@@ -1,5 +1,5 @@
 """Error pages in headless Chromium: each status the browser can produce shows the site's layout and
-passes axe-core (no serious or critical violation)."""
+passes axe-core (no serious or critical violation, no best-practice one)."""
 
 from __future__ import annotations
 
@@ -41,6 +41,8 @@ def failing_server(database_url: str, engine: Any, tmp_path_factory: pytest.Temp
             raise RuntimeError("a bug")
 
         app.config["PROPAGATE_EXCEPTIONS"] = False
+        # One report a minute per address, so that the second one is refused with 429.
+        app.config["REPORT_RATE_LIMIT"] = "1 per minute"
         app.add_url_rule("/broken", "broken", broken)
         patch.setitem(ACCESS, "broken", Access.PUBLIC)
         with serving(app) as url:
@@ -77,3 +79,16 @@ def test_an_error_page_answering_a_form(failing_server, page, action, size, stat
     with page.expect_navigation() as navigation:
         page.evaluate(SEND_FORM, [action, size])
     check_site_page(page, status, navigation.value.status, name)
+
+
+def test_the_too_many_requests_page(failing_server, page):
+    page.goto(failing_server + "/search?therapy=esketamine")
+    report = page.locator("article.card h3 a").first.get_attribute("href") + "/report"
+    statuses = []
+    for _ in range(2):  # the report form as it stands (with its CSRF token), sent twice in a minute
+        page.goto(failing_server + report)
+        with page.expect_navigation() as navigation:
+            page.evaluate("document.querySelector('main form[method=post]').submit()")
+        statuses.append(navigation.value.status)
+    assert statuses[0] != 429
+    check_site_page(page, 429, statuses[1], "429")
