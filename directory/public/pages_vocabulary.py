@@ -1,16 +1,20 @@
-"""Public pages: the directory's vocabulary, which HSDS taxonomies and terms point to by ``uri``."""
+"""Public pages: the directory's vocabulary, which HSDS taxonomies and terms point to by ``uri``.
+
+The paths are :data:`directory.hsds.publisher.VOCABULARY_PATH`, from which the export builds them.
+"""
 
 from __future__ import annotations
 
 from flask import abort, render_template
 
 from directory.database import get_session
+from directory.hsds.publisher import VOCABULARY_PATH
 from directory.public import bp
 from directory.public.vocabulary_presenter import vocabulary_scheme, vocabulary_schemes
 from directory.site_address import absolute_url_for
 
 
-@bp.get("/vocabulary")
+@bp.get(VOCABULARY_PATH)
 def vocabulary() -> str:
     """List the vocabulary's schemes, each with its number of terms."""
     return render_template(
@@ -20,7 +24,7 @@ def vocabulary() -> str:
     )
 
 
-@bp.get("/vocabulary/<scheme>", endpoint="vocabulary_scheme")
+@bp.get(f"{VOCABULARY_PATH}/<scheme>", endpoint="vocabulary_scheme")
 def vocabulary_scheme_page(scheme: str) -> str:
     """Show one scheme's terms, each at the anchor of its code; 404 for an unknown scheme."""
     found = vocabulary_scheme(get_session(), scheme)
