@@ -26,6 +26,7 @@ DESCRIPTION = (
     "Marks this directory puts on its services, phones and vocabulary terms where HSDS has no "
     "column for them. Each attribute's value is plain text."
 )
+#: Bump when a mark is added, removed or changes meaning.
 VERSION = "1"
 TAXONOMY_ID = uuid.uuid5(NAMESPACE, f"taxonomy/{SCHEME}")
 
