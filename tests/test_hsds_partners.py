@@ -356,3 +356,14 @@ def test_json_services_carry_the_same_marks(listings, layout):
     assert "attributes" not in services["Quiet Harbor TMS"] or all(
         not attribute.get("value") for attribute in services["Quiet Harbor TMS"]["attributes"]
     )
+
+
+def test_export_command_warns_when_the_site_has_no_public_address(runner, app, listings, tmp_path):
+    result = runner.invoke(args=["data", "export-hsds", str(tmp_path / "local")])
+    assert result.exit_code == 0, result.output
+    assert "PUBLIC_BASE_URL is not set" in result.output
+    app.config["PUBLIC_BASE_URL"] = "https://directory.example.org"
+    result = runner.invoke(args=["data", "export-hsds", str(tmp_path / "public")])
+    assert result.exit_code == 0 and "PUBLIC_BASE_URL" not in result.output
+    taxonomies = read_rows(tmp_path / "public" / "taxonomies.csv")
+    assert all(row["uri"].startswith("https://directory.example.org/vocabulary/") for row in taxonomies)
