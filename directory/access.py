@@ -33,6 +33,8 @@ class Access(enum.Enum):
 ACCESS: dict[str, Access] = {
     "static": Access.PUBLIC,
     "health.healthz": Access.PUBLIC,
+    "public.vocabulary": Access.PUBLIC,
+    "public.vocabulary_scheme": Access.PUBLIC,
     "auth.login": Access.PUBLIC,
     "auth.logout": Access.STAFF,
     "auth.change_password": Access.STAFF,

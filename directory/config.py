@@ -33,6 +33,7 @@ ENVIRONMENT_KEYS = (
     "STAFF_SESSION_IDLE_HOURS",
     "REVERIFY_MONTHS",
     "STAFF_INVITATION_HOURS",
+    "RESEARCH_TEAM_EMAIL",
 )
 
 
@@ -59,6 +60,8 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": None,
         #: Months from a verification to its re-verification date (see operations.verification).
         "REVERIFY_MONTHS": 12,
+        #: The research team's shared address, published in HSDS exports (default: research@ the site's host).
+        "RESEARCH_TEAM_EMAIL": None,
     }
 
 

@@ -100,6 +100,7 @@ def sample_values(site: Flask) -> dict[str, dict[str, str]]:
         "static": {"filename": "css/site.css"},
         "public.article": {"slug": article.slug},
         "public.center": {"slug": center.slug},
+        "public.vocabulary_scheme": {"scheme": "therapy"},
         "public.report_correction": {"slug": center.slug},
         "public.report_correction_thanks": {"slug": center.slug},
         "public.landing_therapy": {"therapy": therapy},

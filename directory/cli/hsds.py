@@ -15,6 +15,8 @@ from directory.hsds.errors import HSDSError
 from directory.hsds.export import export_json, export_package
 from directory.hsds.importing import import_package
 from directory.hsds.layout import load_layout
+from directory.hsds.publisher import DEVELOPMENT_BASE_URL
+from directory.site_address import public_base_url
 
 #: How many problems, skips or notes a command prints before summing up the rest.
 SHOWN = 50
@@ -44,6 +46,11 @@ def export_hsds_command(target: Path, as_json: bool, reference: Path | None) -> 
         layout = load_layout(reference or (Path(configured) if configured else None))
     except HSDSError as error:
         raise click.ClickException(error.message) from error
+    if public_base_url(current_app.config) is None:
+        click.echo(
+            f"PUBLIC_BASE_URL is not set: vocabulary addresses (uri, term_uri) name {DEVELOPMENT_BASE_URL}.",
+            err=True,
+        )
     session = get_session()
     if as_json and str(target) == "-":
         written = export_json(session, sys.stdout, layout, progress_bar)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
 from pathlib import Path
@@ -14,25 +14,37 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from directory.hsds.layout import Layout, package_descriptor
-from directory.hsds.mapping import Rows, center_rows, term_sort_key, vocabulary_rows
+from directory.hsds.mapping import Rows, TermSortKey, center_rows, term_sort_key, vocabulary_rows
 from directory.hsds.nesting import ServiceNester
-from directory.models import Center, Taxonomy
+from directory.hsds.publisher import Publisher, current_publisher
+from directory.hsds.samhsa_codes import samhsa_codes
+from directory.models import AuditEvent, Center, Taxonomy
 from directory.operations.sample_data import Progress, no_progress
 
 BATCH = 200
 
 
 def export_package(
-    session: Session, folder: Path, layout: Layout, progress: Progress[Any] = no_progress
+    session: Session,
+    folder: Path,
+    layout: Layout,
+    progress: Progress[Any] = no_progress,
+    publisher: Publisher | None = None,
 ) -> Counter[str]:
-    """Write one CSV per HSDS resource and ``datapackage.json`` into ``folder``; return rows per file."""
+    """Write one CSV per HSDS resource and ``datapackage.json`` into ``folder``; return rows per file.
+
+    ``publisher`` defaults to the current app's (:func:`current_publisher`).
+    """
     folder.mkdir(parents=True, exist_ok=True)
+    publisher = publisher or current_publisher()
     schemes = load_vocabulary(session)
     term_key = term_sort_key(schemes)
     with TableWriter(folder, layout) as writer:
-        writer.write(vocabulary_rows(schemes))
-        for center in progress(iter_centers(session), count_centers(session), "Centers"):
-            writer.write(center_rows(center, term_key))
+        writer.write(vocabulary_rows(schemes, publisher, samhsa_codes()))
+        for rows in progress(
+            iter_center_rows(session, term_key, publisher), count_centers(session), "Centers"
+        ):
+            writer.write(rows)
         counts = writer.counts
     descriptor = json.dumps(package_descriptor(layout), indent=2, ensure_ascii=False)
     (folder / "datapackage.json").write_text(descriptor + "\n", encoding="utf-8")
@@ -40,15 +52,20 @@ def export_package(
 
 
 def export_json(
-    session: Session, stream: TextIO, layout: Layout, progress: Progress[Any] = no_progress
+    session: Session,
+    stream: TextIO,
+    layout: Layout,
+    progress: Progress[Any] = no_progress,
+    publisher: Publisher | None = None,
 ) -> int:
     """Write one nested HSDS service per line to ``stream``; return how many."""
+    publisher = publisher or current_publisher()
     schemes = load_vocabulary(session)
     term_key = term_sort_key(schemes)
-    nester = ServiceNester(layout, vocabulary_rows(schemes))
+    nester = ServiceNester(layout, vocabulary_rows(schemes, publisher, samhsa_codes()))
     written = 0
-    for center in progress(iter_centers(session), count_centers(session), "Services"):
-        stream.write(json.dumps(nester.nest(center_rows(center, term_key)), ensure_ascii=False) + "\n")
+    for rows in progress(iter_center_rows(session, term_key, publisher), count_centers(session), "Services"):
+        stream.write(json.dumps(nester.nest(rows), ensure_ascii=False) + "\n")
         written += 1
     return written
 
@@ -66,20 +83,38 @@ def count_centers(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Center)) or 0
 
 
-def iter_centers(session: Session) -> Iterator[Center]:
-    """Yield every center, published or not, by slug, with its related rows loaded in batches."""
-    statement = (
-        select(Center)
-        .order_by(Center.slug)
-        .options(
-            selectinload(Center.locations),
-            selectinload(Center.phones),
-            selectinload(Center.service_areas),
-            selectinload(Center.terms),
+def iter_center_rows(session: Session, term_key: TermSortKey, publisher: Publisher) -> Iterator[Rows]:
+    """Yield the HSDS rows of every center, published or not, by slug, loaded in batches."""
+    center_ids = session.scalars(select(Center.id).order_by(Center.slug)).all()
+    for start in range(0, len(center_ids), BATCH):
+        batch = center_ids[start : start + BATCH]
+        statement = (
+            select(Center)
+            .where(Center.id.in_(batch))
+            .options(
+                selectinload(Center.locations),
+                selectinload(Center.phones),
+                selectinload(Center.service_areas),
+                selectinload(Center.terms),
+            )
         )
-        .execution_options(yield_per=BATCH)
+        centers = {center.id: center for center in session.scalars(statement)}
+        events = audit_trails(session, [str(center_id) for center_id in batch])
+        for center_id in batch:
+            yield center_rows(centers[center_id], term_key, publisher, events[str(center_id)])
+
+
+def audit_trails(session: Session, record_ids: Sequence[str]) -> dict[str, list[AuditEvent]]:
+    """Return the audit events of the centers ``record_ids``, oldest first, by record id."""
+    statement = (
+        select(AuditEvent)
+        .where(AuditEvent.record_type == "center", AuditEvent.record_id.in_(record_ids))
+        .order_by(AuditEvent.occurred_at, AuditEvent.id)
     )
-    yield from session.scalars(statement)
+    trails: dict[str, list[AuditEvent]] = defaultdict(list)
+    for event in session.scalars(statement):
+        trails[event.record_id].append(event)
+    return trails
 
 
 class TableWriter:

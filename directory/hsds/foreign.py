@@ -1,4 +1,4 @@
-"""Mapping other publishers' HSDS services onto listings, as far as they fit the directory.
+"""Mapping HSDS services onto listings, as far as they fit the directory.
 
 Name, description (the organization's when the service has none), website and e-mail (the
 service's, else the organization's), fee description → price notes, status (see ``mapping``),
@@ -7,7 +7,14 @@ service's, else the organization's), telehealth states from text service areas, 
 attributes of the service or its organization. What the directory cannot hold (a non-US address
 or phone, coordinates out of range, a geographic extent) is left out with a note; a service left
 without a usable US address is skipped with the reason. The listing records ``source`` and the
-service id as ``external_key``, which match it again on the next import.
+service id as ``external_key``, which match it again on the next import. Imported listings are
+never verified and never advertisers: the directory does not take another database's word for
+its own checks (an ``assured_date`` is not read).
+
+A service this directory exported (``own``) also keeps its organization's id as the center's id,
+its phones' ``phone-extension`` marks and its USD ``cost_option`` amounts as cash prices, takes
+its description from the service alone (the export gives a bare organization the name), and is
+strict: whatever would be left out of it, or keep it out, is a problem that stops the import.
 """
 
 from __future__ import annotations
@@ -16,8 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 from marshmallow import ValidationError
 
+from directory.hsds import marks
 from directory.hsds.cells import ADDRESS_COLUMNS, extension, location_data, state_code
 from directory.hsds.draft import Draft, Mapped, Rejected, first_message
+from directory.hsds.ids import parse_uuid
 from directory.hsds.mapping import HSDS_TO_STATUS
 from directory.hsds.reading import Row
 from directory.models import ListingStatus, PhoneType
@@ -40,14 +49,16 @@ MAX_PHONES = 10
 MAX_LOCATIONS = 20
 
 
-def map_foreign(mapper: ServiceMapper, service: Row, slug: str) -> Mapped | Rejected:
-    """Return the listing data of another publisher's service, or why it cannot be one."""
+def map_foreign(mapper: ServiceMapper, service: Row, slug: str, *, own: bool = False) -> Mapped | Rejected:
+    """Return the listing data of a service, or why it cannot be one (``own``: see the module docstring)."""
     label = f"{service.label} ({service.get('name')})"
     organization = mapper.index.find("organization", service.get("organization_id"))
     draft = Draft()
     draft.set("slug", slug, service.where("name"))
     draft.set("name", (service.get("name") or "")[:200], service.where("name"))
-    description = service.get("description") or (organization.get("description") if organization else None)
+    description = service.get("description")
+    if not own and not description and organization:
+        description = organization.get("description")
     draft.set("description", (description or "")[:5000], service.where("description"))
     status = HSDS_TO_STATUS.get(service.get("status") or "", ListingStatus.DRAFT)
     draft.set("status", status, service.where("status"))
@@ -60,18 +71,25 @@ def map_foreign(mapper: ServiceMapper, service: Row, slug: str) -> Mapped | Reje
     before = len(draft.notes)
     draft.data["locations"] = _locations(mapper, service, draft)
     location_notes = draft.notes[before:]
-    draft.data["service_area_states"] = mapper.areas(service, draft, strict=False)
+    draft.data["service_area_states"] = mapper.areas(service, draft, strict=own)
     draft.data["terms"] = mapper.terms(
-        [service, organization] if organization else [service], draft, strict=False
+        [service, organization] if organization else [service], draft, strict=own
     )
     draft.data.update(source=mapper.source, external_key=service.get("id"))
+    if own:
+        draft.data["cash_price_min"], draft.data["cash_price_max"] = mapper.prices(service, draft)
     if not draft.data["locations"]:
         reasons = " ".join(location_notes) or "It has no location with an address."
-        return Rejected(label, [f"no usable US address. {reasons}"], own=False)
+        return Rejected(label, [f"no usable US address. {reasons}"], own=own)
     data = draft.validate(CenterInput(), fallback=service.label)
     if data is None:
-        return Rejected(label, draft.problems, own=False)
-    return Mapped(label, data, own=False, notes=[f"{label}: {note}" for note in draft.notes])
+        return Rejected(label, draft.problems, own=own)
+    if own and (draft.problems or draft.notes):
+        return Rejected(label, [*draft.problems, *draft.notes], own=True)
+    center_id = parse_uuid(service.get("organization_id")) if own else None
+    return Mapped(
+        label, data, own=own, notes=[f"{label}: {note}" for note in draft.notes], center_id=center_id
+    )
 
 
 def _first_valid(name: str, candidates: list[tuple[Row, str]], draft: Draft) -> Any:
@@ -96,10 +114,11 @@ def _phones(
     )
     phones = []
     for row in rows:
+        written = mapper.marks(row.get("id")).get(marks.PHONE_EXTENSION)
         phone = {
             "number": row.get("number"),
             "type": PHONE_TYPES.get((row.get("type") or "voice").lower(), PhoneType.VOICE).value,
-            "extension": extension(row.get("extension")),
+            "extension": written or extension(row.get("extension")),
             "description": (row.get("description") or "")[:500] or None,
         }
         if draft.keep(PhoneSchema(), phone, row.where):

@@ -11,8 +11,6 @@ import uuid
 
 #: The namespace of the ids this directory derives for its vocabulary (a fixed random UUID).
 NAMESPACE = uuid.UUID("9a654634-ca8d-42d7-8e2e-b518dfe2807d")
-#: The taxonomy of directory fields that HSDS has no column for.
-FIELDS_TAXONOMY_ID = uuid.uuid5(NAMESPACE, "directory-fields")
 
 
 def service_id(center_id: uuid.UUID) -> uuid.UUID:
@@ -33,11 +31,6 @@ def taxonomy_id(scheme: str) -> uuid.UUID:
 def term_id(scheme: str, code: str) -> uuid.UUID:
     """Return the id of a vocabulary term."""
     return uuid.uuid5(NAMESPACE, f"taxonomy_term/{scheme}/{code}")
-
-
-def field_term_id(name: str) -> uuid.UUID:
-    """Return the id of the term that stands for the directory field ``name``."""
-    return uuid.uuid5(NAMESPACE, f"directory-field/{name}")
 
 
 def attribute_id(link_id: uuid.UUID | str, taxonomy_term_id: uuid.UUID | str) -> uuid.UUID:

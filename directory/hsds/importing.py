@@ -3,8 +3,11 @@
 Nothing is written unless the whole package checks out: problems in the files, and any bad value
 in a service this directory exported, stop the import with every problem listed. Other
 publishers' services that cannot be listings are skipped with their reasons. Listings are
-matched by slug (this directory's services carry theirs; a new one keeps its exported id) or,
-for other publishers' services, by source and service id; a second import changes nothing.
+matched by source and service id, so a second import changes nothing; a new listing's slug comes
+from its name, and one from this directory's own export keeps its exported id. A service whose
+center is already in this database under another source (say, our export imported back into the
+database it came from) is skipped: an export does not carry every field of a listing, so
+importing it over the listing would lose what the export left out.
 """
 
 from __future__ import annotations
@@ -31,8 +34,8 @@ from directory.operations.taxonomy import TermIndex
 from search_index.schema import slugify
 
 ACTOR = "HSDS import"
-#: Files this directory's export derives from attributes (read back from those, not from here).
-DERIVED_FILES = frozenset({"cost_options.csv", "metadata.csv"})
+#: Files of this directory's export that describe the exporting database itself (its audit trail).
+DERIVED_FILES = frozenset({"metadata.csv"})
 
 
 @dataclass
@@ -88,8 +91,8 @@ def _save(session: Session, records: list[Mapped], report: ImportReport, progres
         current = slugs_by_id.get(record.center_id) if record.center_id else None
         if current is not None and current != record.data["slug"]:
             report.skipped.append(
-                f"{record.label}: the center with id {record.center_id} now has the slug '{current}', "
-                f"not '{record.data['slug']}'"
+                f"{record.label}: this directory already has the center with id {record.center_id} "
+                f"(as '{current}'); an HSDS export does not carry every field, so it is not imported over it"
             )
             continue
         _center, outcome = save_center(session, record.data, terms, actor=ACTOR, center_id=record.center_id)

@@ -25,9 +25,11 @@ PACKAGE_DESCRIPTION = (
     "Centers that treat depression (ketamine-assisted therapy, esketamine, psychedelic-assisted "
     "therapy, depression rehab, TMS, ECT and talk therapies), exported by the treatment directory as "
     "an Open Referral Human Services Data Specification (HSDS) 3.0 tabular data package: each center "
-    "is an organization with one service. Listing fields HSDS has no column for are attributes "
-    "whose taxonomy is 'Treatment directory fields', with JSON-encoded values. The resources, fields "
-    "and their descriptions are HSDS 3.0 by Open Referral, licensed CC BY-SA 4.0 (see 'license')."
+    "is an organization with one service. Each taxonomy and term links to the directory's vocabulary "
+    "page ('uri', 'term_uri'); the few attributes with a value (advertiser, E.164 phone numbers, "
+    "SAMHSA service codes) belong to the 'Directory marks' taxonomy and hold plain text. The "
+    "resources, fields and their descriptions are HSDS 3.0 by Open Referral, licensed CC BY-SA 4.0 "
+    "(see 'license')."
 )
 OPEN_REFERRAL = {"title": "Open Referral", "path": "https://openreferral.org/", "role": "author"}
 

@@ -1,86 +1,85 @@
-"""How the directory maps onto Open Referral HSDS 3.0 (the export side; ``records`` reads it back).
+"""How the directory maps onto Open Referral HSDS 3.0 for partners (the export, and any HSDS API).
+
+Only what a partner needs is published, each value in the HSDS field meant for it; the export is
+not a backup of the database (see "What no longer round-trips" below).
 
 A center is one **organization** (``id`` = the center's id; name, description — the name when the
 center has none, since HSDS requires one — email, website) delivering one **service**
 (``id`` = uuid5(center id, "service"); name, description, ``url`` = website, email,
-``fees_description`` = price notes, ``status`` below, ``assured_date`` = the date of
-``verified_at`` while the center is verified, ``licenses`` = "number (state)" for reading only).
+``fees_description`` = price notes, ``status`` below, ``licenses`` = "number (state)",
+``last_modified`` = the center's ``updated_at`` in UTC with milliseconds). A **verified** center's
+service has ``assured_date`` = the day of ``verified_at`` and ``assurer_email`` = the research
+team's address (``RESEARCH_TEAM_EMAIL``; never a staff member's own); others have neither.
+(HSDS 3.0's organization has no ``last_modified``.)
 
+- **Listing status** → ``service.status``: published → ``active``, pending and draft →
+  ``inactive``, suspended → ``temporarily closed``, closed → ``defunct``. Import reads back
+  active → published, inactive → draft, temporarily closed → suspended, defunct → closed.
 - **Locations**: each location is a ``location`` (type ``physical``, name, coordinates,
   ``organization_id``) with one ``address`` (type ``physical``; ``state_province`` = the state
   code) and a ``service_at_location`` row. Ids are uuid5(center id, "location/<n>") and so on by
   position, because the database replaces location rows on every save.
-- **Phones** belong to the service only (``service_id``; the organization and the service are
-  one listing, so the number is not repeated). An extension that is not a plain number, which
-  HSDS's numeric ``extension`` cannot hold, is a ``phone_extension`` attribute of the phone.
-- **Telehealth states**: one ``service_area`` each: ``name`` = the state's name, ``extent`` = its
-  code, ``extent_type`` = ``text``.
-- **Vocabulary**: each scheme is a ``taxonomy`` (id uuid5(namespace, "taxonomy/<scheme>"), name =
-  label, description, or the label where it has none); each term a ``taxonomy_term`` (id from
-  scheme and code; ``code`` = ``scheme:code`` since HSDS codes are unique across taxonomies,
-  ``parent_id``, ``taxonomy_id``, ``taxonomy`` = the scheme's label, ``language`` = ``en``;
-  description, or the label where it has none). A term's aliases are a ``term_aliases``
-  attribute of the term. Each term of a center is an ``attribute`` of its service
-  (``link_entity`` = ``service``, no value).
-- **Every other center field** (slug, listing status, accepting new clients, prices, care
-  specifics, verification, advertiser status and dates, source, edition, external key, source
-  codes) is an attribute of the service whose term belongs to the "Treatment directory fields"
-  taxonomy (``code`` = ``directory-field:<field>``) and whose value is the field's JSON encoding
-  as ``CenterInput`` dumps it; unset fields have no attribute. Import reads these back, so
-  export → import → export gives the same files.
-- **Listing status** → ``service.status``: published → ``active``, pending and draft →
-  ``inactive``, suspended → ``temporarily closed``, closed → ``defunct``; the exact status is the
-  ``status`` attribute. Services from other publishers map back active → published, inactive →
-  draft, temporarily closed → suspended, defunct → closed.
-- **Cash prices** are also ``cost_option`` rows (USD, per session) for HSDS readers; import reads
-  the prices from the attributes only, so nothing doubles.
-- **Provenance**: a center with a ``source`` gets a ``metadata`` row on its service:
-  ``last_action_type`` ``import``, ``field_name`` ``source``, ``replacement_value`` "<source>
-  <edition>", ``last_action_date`` = the date the center entered this database (``created_at``;
-  the one exported value that is the receiving database's own after a round trip),
-  ``previous_value`` ``(none)`` (HSDS requires a value).
-- Not exported: ``imported_values`` and ``missing_from_source_since`` (the SAMHSA importer's
-  bookkeeping, which ``CenterInput`` cannot set), ``created_at``/``updated_at`` (so that a round
-  trip is byte-identical), articles (not HSDS).
+- **Phones** belong to the service only. ``number`` is as the directory shows it; a US number is
+  also a ``phone-e164`` attribute of the phone (``+18015550134``; HSDS 3.0's phone has no E.164
+  column). An extension that is not a plain number, which HSDS's numeric ``extension`` cannot
+  hold, is a ``phone-extension`` attribute.
+- **Telehealth states**: one ``service_area`` each (``name`` = the state's name, ``extent`` = its
+  code, ``extent_type`` = ``text``).
+- **Cash prices** are ``cost_option`` rows (USD, per session): one when it is a single price.
+- **Vocabulary**: each scheme is a ``taxonomy`` (``uri`` = its public page ``/vocabulary/<scheme>``,
+  ``version`` = a digest of its terms, so it changes when they do); each term a ``taxonomy_term``
+  (``code`` = ``scheme:code`` since HSDS codes are unique across taxonomies, ``term_uri`` = the
+  scheme page at ``#<code>``, ``parent_id``, ``language`` = ``en``). A term that a SAMHSA service
+  code stands for has a ``samhsa-service-code`` attribute per code. Each term of a center is an
+  ``attribute`` of its service (no value).
+- **Directory marks** (``marks``): an advertiser's service has the ``advertiser`` attribute with
+  value ``true``; nothing else of the listing's internals is published.
+- **Metadata** comes from the audit trail (``history``): one row per published field an audited
+  change altered, credited to the team.
+
+What no longer round-trips (export → import → export): the slug (import derives it from the
+name), pending vs draft (both ``inactive``), verification (import does not trust another
+database's checks: imported listings are unverified, so no ``assured_date`` comes back), the
+license (``licenses`` is for reading), advertiser status, accepting new clients, care specifics,
+year opened, verification notes, sources, external keys, term aliases, ``last_modified`` and
+``metadata`` (the importing database's own). What does: names, descriptions, website, e-mail,
+fee description, prices, listing status as HSDS has it, locations, phones with extensions,
+telehealth states, terms, and the ids of organizations and services.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
-from directory.hsds import ids
-from directory.hsds.fields import (
-    CENTER_FIELDS,
-    CODE_PREFIX,
-    FIELD_NAMES,
-    PHONE_EXTENSION,
-    TAXONOMY_DESCRIPTION,
-    TAXONOMY_NAME,
-    TERM_ALIASES,
-    encode,
-    field_description,
-    field_label,
-)
-from directory.models import Center, ListingStatus, Taxonomy, TaxonomyTerm, VerificationStatus
-from directory.operations.centers import center_as_input
-from directory.schemas.centers import CenterInput
+from directory.hsds import ids, marks
+from directory.hsds.history import STATUS_TO_HSDS, metadata_rows
+from directory.hsds.phones import e164
+from directory.hsds.publisher import Publisher
+from directory.models import AuditEvent, Center, ListingStatus, Taxonomy, TaxonomyTerm, VerificationStatus
+from directory.operations.taxonomy import TermKey
 from directory.schemas.geography import US_STATES
 
 Row = dict[str, Any]
 Rows = dict[str, list[Row]]
 TermSortKey = Callable[[TaxonomyTerm], tuple[int, int, str]]
 
-STATUS_TO_HSDS: dict[ListingStatus, str] = {
-    ListingStatus.PUBLISHED: "active",
-    ListingStatus.PENDING: "inactive",
-    ListingStatus.DRAFT: "inactive",
-    ListingStatus.SUSPENDED: "temporarily closed",
-    ListingStatus.CLOSED: "defunct",
-}
+__all__ = [
+    "HSDS_TO_STATUS",
+    "STATUS_TO_HSDS",
+    "Row",
+    "Rows",
+    "center_rows",
+    "term_sort_key",
+    "vocabulary_rows",
+]
+
 HSDS_TO_STATUS: dict[str, ListingStatus] = {
     "active": ListingStatus.PUBLISHED,
     "inactive": ListingStatus.DRAFT,
@@ -89,10 +88,7 @@ HSDS_TO_STATUS: dict[str, ListingStatus] = {
 }
 LANGUAGE = "en"
 PRICE_DESCRIPTION = "The usual self-pay price of one treatment session, in US dollars."
-NO_PREVIOUS_VALUE = "(none)"
 PLAIN_NUMBER = re.compile(r"^(0|[1-9][0-9]{0,8})$")
-
-_FIELD_DUMPER = CenterInput(only=CENTER_FIELDS)
 
 
 def compact(row: Row) -> Row:
@@ -100,15 +96,18 @@ def compact(row: Row) -> Row:
     return {key: value for key, value in row.items() if value is not None and value != ""}
 
 
-def field_attribute(link_id: uuid.UUID, link_entity: str, name: str, value: Any) -> Row:
-    """Return the attribute giving the directory field ``name`` of record ``link_id`` its value."""
-    term = ids.field_term_id(name)
+def mark_attribute(link_id: uuid.UUID, link_entity: str, mark: str, value: str, key: str = "") -> Row:
+    """Return the attribute giving record ``link_id`` the directory mark ``mark`` with a plain ``value``."""
+    term = marks.BY_CODE[mark].term_id
+    attribute_id = (
+        ids.attribute_id(link_id, term) if not key else uuid.uuid5(link_id, f"attribute/{term}/{key}")
+    )
     return {
-        "id": str(ids.attribute_id(link_id, term)),
+        "id": str(attribute_id),
         "link_id": str(link_id),
         "taxonomy_term_id": str(term),
         "link_entity": link_entity,
-        "value": encode(value),
+        "value": value,
     }
 
 
@@ -118,14 +117,33 @@ def term_sort_key(schemes: Sequence[Taxonomy]) -> TermSortKey:
     return lambda term: (places.get(term.scheme, len(places)), term.position, term.code)
 
 
-def vocabulary_rows(schemes: Sequence[Taxonomy]) -> Rows:
-    """Return the taxonomy, taxonomy_term and alias attribute rows of the vocabulary and the field terms."""
+def scheme_version(scheme: Taxonomy) -> str:
+    """Return the scheme's version: a short digest of its terms' codes, labels, descriptions and parents."""
+    codes = {term.id: term.code for term in scheme.terms}
+    content = [
+        [term.code, term.label, term.description, codes.get(term.parent_id) if term.parent_id else None]
+        for term in sorted(scheme.terms, key=lambda t: (t.position, t.code))
+    ]
+    text = json.dumps([scheme.code, scheme.label, scheme.description, content], ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def vocabulary_rows(
+    schemes: Sequence[Taxonomy], publisher: Publisher, samhsa: Mapping[TermKey, Sequence[str]]
+) -> Rows:
+    """Return the taxonomy and taxonomy_term rows of the vocabulary and the marks, with SAMHSA codes."""
     rows: Rows = defaultdict(list)
     terms = {term.id: term for scheme in schemes for term in scheme.terms}
     for scheme in schemes:
         taxonomy = str(ids.taxonomy_id(scheme.code))
         rows["taxonomy"].append(
-            compact({"id": taxonomy, "name": scheme.label, "description": scheme.description or scheme.label})
+            {
+                "id": taxonomy,
+                "name": scheme.label,
+                "description": scheme.description or scheme.label,
+                "uri": publisher.scheme_uri(scheme.code),
+                "version": scheme_version(scheme),
+            }
         )
         for term in sorted(scheme.terms, key=lambda t: (t.position, t.code)):
             term_id = ids.term_id(term.scheme, term.code)
@@ -141,41 +159,53 @@ def vocabulary_rows(schemes: Sequence[Taxonomy]) -> Rows:
                         "taxonomy": scheme.label,
                         "language": LANGUAGE,
                         "taxonomy_id": taxonomy,
+                        "term_uri": publisher.term_uri(term.scheme, term.code),
                     }
                 )
             )
-            if term.aliases:
-                rows["attribute"].append(
-                    field_attribute(term_id, "taxonomy_term", TERM_ALIASES, list(term.aliases))
-                )
-    _add_field_terms(rows)
+            rows["attribute"].extend(
+                mark_attribute(term_id, "taxonomy_term", marks.SAMHSA_CODE, code, key=code)
+                for code in samhsa.get((term.scheme, term.code), ())
+            )
+    _add_marks(rows, publisher)
     return rows
 
 
-def _add_field_terms(rows: Rows) -> None:
-    """Add the directory-fields taxonomy and one term per field."""
-    taxonomy = str(ids.FIELDS_TAXONOMY_ID)
-    rows["taxonomy"].append({"id": taxonomy, "name": TAXONOMY_NAME, "description": TAXONOMY_DESCRIPTION})
-    for name in FIELD_NAMES:
+def _add_marks(rows: Rows, publisher: Publisher) -> None:
+    """Add the directory-marks taxonomy and its terms."""
+    taxonomy = str(marks.TAXONOMY_ID)
+    rows["taxonomy"].append(
+        {
+            "id": taxonomy,
+            "name": marks.LABEL,
+            "description": marks.DESCRIPTION,
+            "uri": publisher.scheme_uri(marks.SCHEME),
+            "version": marks.VERSION,
+        }
+    )
+    for mark in marks.MARKS:
         rows["taxonomy_term"].append(
             {
-                "id": str(ids.field_term_id(name)),
-                "code": f"{CODE_PREFIX}{name}",
-                "name": field_label(name),
-                "description": field_description(name),
-                "taxonomy": TAXONOMY_NAME,
+                "id": str(mark.term_id),
+                "code": f"{marks.SCHEME}:{mark.code}",
+                "name": mark.label,
+                "description": mark.description,
+                "taxonomy": marks.LABEL,
                 "language": LANGUAGE,
                 "taxonomy_id": taxonomy,
+                "term_uri": publisher.term_uri(marks.SCHEME, mark.code),
             }
         )
 
 
-def center_rows(center: Center, term_key: TermSortKey) -> Rows:
-    """Return every HSDS row of one center, by resource name."""
+def center_rows(
+    center: Center, term_key: TermSortKey, publisher: Publisher, events: Iterable[AuditEvent] = ()
+) -> Rows:
+    """Return every HSDS row of one center, by resource name; ``events`` are its audit trail, oldest first."""
     service = ids.service_id(center.id)
     rows: Rows = defaultdict(list)
     rows["organization"].append(_organization(center))
-    rows["service"].append(_service(center, service))
+    rows["service"].append(_service(center, service, publisher))
     _add_locations(rows, center, service)
     _add_phones(rows, center, service)
     for area in sorted(center.service_areas, key=lambda area: area.state):
@@ -200,16 +230,16 @@ def center_rows(center: Center, term_key: TermSortKey) -> Rows:
                 "link_entity": "service",
             }
         )
-    values = _FIELD_DUMPER.dump(center_as_input(center))
-    rows["attribute"].extend(
-        field_attribute(service, "service", name, values[name])
-        for name in CENTER_FIELDS
-        if values[name] is not None
-    )
+    if center.is_advertiser:
+        rows["attribute"].append(mark_attribute(service, "service", marks.ADVERTISER, marks.ADVERTISER_VALUE))
     rows["cost_option"].extend(_cost_options(center, service))
-    if center.source:
-        rows["metadata"].append(_source_metadata(center, service))
+    rows["metadata"].extend(metadata_rows(events, service, publisher))
     return rows
+
+
+def last_modified(moment: datetime) -> str:
+    """Return a moment as HSDS writes ``last_modified``: UTC, milliseconds, ``Z``."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _organization(center: Center) -> Row:
@@ -224,7 +254,7 @@ def _organization(center: Center) -> Row:
     )
 
 
-def _service(center: Center, service: uuid.UUID) -> Row:
+def _service(center: Center, service: uuid.UUID, publisher: Publisher) -> Row:
     verified = center.verification_status == VerificationStatus.VERIFIED and center.verified_at
     license_text = (
         f"{center.license_number} ({center.license_state})"
@@ -242,7 +272,9 @@ def _service(center: Center, service: uuid.UUID) -> Row:
             "status": STATUS_TO_HSDS[ListingStatus(center.status)],
             "fees_description": center.price_notes,
             "assured_date": center.verified_at.date().isoformat() if verified else None,
+            "assurer_email": publisher.team_email if verified else None,
             "licenses": license_text,
+            "last_modified": last_modified(center.updated_at) if center.updated_at else None,
         }
     )
 
@@ -302,8 +334,13 @@ def _add_phones(rows: Rows, center: Center, service: uuid.UUID) -> None:
                 }
             )
         )
+        international = e164(phone.number)
+        if international:
+            rows["attribute"].append(mark_attribute(phone_id, "phone", marks.PHONE_E164, international))
         if phone.extension and not numeric:
-            rows["attribute"].append(field_attribute(phone_id, "phone", PHONE_EXTENSION, phone.extension))
+            rows["attribute"].append(
+                mark_attribute(phone_id, "phone", marks.PHONE_EXTENSION, phone.extension)
+            )
 
 
 def _cost_options(center: Center, service: uuid.UUID) -> Iterable[Row]:
@@ -326,17 +363,3 @@ def _cost_options(center: Center, service: uuid.UUID) -> Iterable[Row]:
                 "amount": amount,
                 "amount_description": PRICE_DESCRIPTION,
             }
-
-
-def _source_metadata(center: Center, service: uuid.UUID) -> Row:
-    return {
-        "id": str(ids.part_id(center.id, "metadata", "source")),
-        "resource_id": str(service),
-        "resource_type": "service",
-        "last_action_date": center.created_at.date().isoformat(),
-        "last_action_type": "import",
-        "field_name": "source",
-        "previous_value": NO_PREVIOUS_VALUE,
-        "replacement_value": " ".join(part for part in (center.source, center.source_edition) if part),
-        "updated_by": f"{center.source} importer",
-    }

@@ -38,6 +38,7 @@ READ: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("service_id", "organization_id", "location_id", "extension", "type", "description"),
     ),
     "service_area": (("service_id",), ("id", "name", "extent", "extent_type")),
+    "cost_option": (("service_id",), ("id", "currency", "amount")),
     "attribute": (("link_id", "taxonomy_term_id"), ("id", "link_entity", "value")),
     "taxonomy": (("id", "name"), ("description",)),
     "taxonomy_term": (("id", "name"), ("code", "description", "parent_id", "taxonomy", "taxonomy_id")),

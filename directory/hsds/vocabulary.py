@@ -1,7 +1,8 @@
 """Reading a package's taxonomies into the directory's vocabulary.
 
 Terms this directory exported are recognised by their derived ids (``scheme:code`` with the id
-of that scheme and code) and keep their scheme and code. Other publishers' taxonomies become
+of that scheme and code) and keep their scheme and code; the "Directory marks" terms (``marks``)
+are recognised by id and are not vocabulary. Other publishers' taxonomies become
 schemes whose code is the slugified taxonomy name (letters and underscores); their terms get
 slugified codes (from ``code``, else ``name``). A taxonomy whose slug is an existing scheme's
 code is merged into it. Only missing schemes and terms are created (through
@@ -19,8 +20,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from directory.hsds import ids
-from directory.hsds.fields import CODE_PREFIX, TERM_ALIASES, decode
+from directory.hsds import ids, marks
 from directory.hsds.index import PackageIndex
 from directory.hsds.reading import Row
 from directory.models import Taxonomy
@@ -47,8 +47,8 @@ class VocabularyMap:
 
     #: HSDS term id → (scheme, code) of a vocabulary term.
     terms: dict[str, TermKey] = field(default_factory=dict)
-    #: HSDS term id → name of a directory field.
-    fields: dict[str, str] = field(default_factory=dict)
+    #: HSDS term id → code of a directory mark (``marks``).
+    marks: dict[str, str] = field(default_factory=dict)
     schemes: dict[str, SchemePlan] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -88,9 +88,9 @@ def map_vocabulary(index: PackageIndex) -> VocabularyMap:
     used_taxonomies: set[str] = set()
     for row in index.rows("taxonomy_term"):
         used_taxonomies.add(row.get("taxonomy_id") or "")
-        field_name = _field_name(row)
-        if field_name:
-            result.fields[row.get("id") or ""] = field_name
+        mark = marks.BY_TERM_ID.get(row.get("id") or "")
+        if mark is not None and row.get("taxonomy_id") == str(marks.TAXONOMY_ID):
+            result.marks[row.get("id") or ""] = mark.code
             continue
         scheme, code = _term_key(row, index, result)
         plan = result.schemes.get(scheme) or _new_scheme(scheme, row, index)
@@ -108,20 +108,10 @@ def map_vocabulary(index: PackageIndex) -> VocabularyMap:
             }
         result.terms[row.get("id") or ""] = (scheme, code)
     _add_parents(index, result)
-    _add_aliases(index, result)
     for row in index.rows("taxonomy"):
         if row.get("id") not in used_taxonomies:
             result.notes.append(f"{row.label} ('{row.get('name')}'): a taxonomy without terms; not imported.")
     return result
-
-
-def _field_name(row: Row) -> str | None:
-    """Return the directory field a term stands for, if it is one of ours."""
-    code = row.get("code") or ""
-    if row.get("taxonomy_id") != str(ids.FIELDS_TAXONOMY_ID) or not code.startswith(CODE_PREFIX):
-        return None
-    name = code.removeprefix(CODE_PREFIX)
-    return name if row.get("id") == str(ids.field_term_id(name)) else None
 
 
 def _term_key(row: Row, index: PackageIndex, result: VocabularyMap) -> TermKey:
@@ -166,22 +156,6 @@ def _add_parents(index: PackageIndex, result: VocabularyMap) -> None:
             result.notes.append(f"{row.where('parent_id')}: the parent term is {where}; imported without it.")
             continue
         result.schemes[key[0]].terms[key[1]]["parent"] = parent[1]
-
-
-def _add_aliases(index: PackageIndex, result: VocabularyMap) -> None:
-    aliases_term = str(ids.field_term_id(TERM_ALIASES))
-    for row in index.where("attribute", "taxonomy_term_id", aliases_term):
-        key = result.terms.get(row.get("link_id") or "")
-        try:
-            aliases = decode(row.get("value") or "")
-        except ValueError:
-            aliases = None
-        if key is None or not isinstance(aliases, list):
-            result.problems.append(
-                f"{row.where('value')}: not the aliases of a taxonomy term in the package."
-            )
-            continue
-        result.schemes[key[0]].terms[key[1]]["aliases"] = [str(alias) for alias in aliases]
 
 
 def plan_vocabulary(session: Session, mapped: VocabularyMap) -> VocabularyPlan:

@@ -20,6 +20,7 @@ from directory.public import (  # noqa: E402  (the modules register their routes
     pages_meta,
     pages_search,
     pages_unavailable,
+    pages_vocabulary,
     trust_marks,
 )
 
@@ -34,5 +35,6 @@ __all__ = [
     "pages_meta",
     "pages_search",
     "pages_unavailable",
+    "pages_vocabulary",
     "trust_marks",
 ]
