@@ -82,7 +82,10 @@ def test_a_misspelling_that_finds_nothing_shows_the_corrected_results(site, web,
     assert not DID_YOU_MEAN.search(body)
     reader = PageReader(body)
     assert {e.attrs.get("value") for e in reader.find("input", name="q")} == {suggestion}
-    assert f"{corrected_total:,}" in body
+    heading = next(e for e in reader.find("h2") if e.attrs.get("id") == "results-heading")
+    assert heading.text.split()[:2] == [f"{corrected_total:,}", "centers"]
+    facet_counts = re.findall(r"\((\d+)\)", body)
+    assert facet_counts and max(map(int, facet_counts)) == corrected_total  # counts of the corrected search
 
 
 def test_the_corrected_page_links_all_carry_the_corrected_text(site, web):
