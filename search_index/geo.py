@@ -93,6 +93,17 @@ def zip_centroid(zip5: str) -> tuple[float, float] | None:
     return (place.latitude, place.longitude) if place is not None else None
 
 
+def zip_state(zip5: str) -> str | None:
+    """Return the two-letter state a 5-digit ZIP code belongs to, or None if the ZIP is unknown."""
+    return _zip_states().get(zip5)
+
+
+@cache
+def _zip_states() -> dict[str, str]:
+    """Map every known ZIP code (with or without a map location) to its state (built once)."""
+    return {record["zip_code"]: record["state"] for record in zipcodes.list_all()}
+
+
 def _resolve_zip(zip5: str, text: str) -> Place:
     tables = _tables()
     place = tables.zips.get(zip5)

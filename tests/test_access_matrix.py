@@ -85,6 +85,9 @@ def sample_values(site: Flask) -> dict[str, dict[str, str]]:
                     "contact_name": "Sample Person",
                     "contact_email": "sample@example.org",
                     "represents_center": True,
+                    "license_number": "LIC-0001",
+                    "license_state": "UT",
+                    "therapy_proof": "https://example.org/services",
                 }
             ),
             actor="tests",

@@ -11,7 +11,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, func, select
 
-from directory.models import AuditEvent, Center, ListingStatus, ListingSubmission, Role, VerificationStatus
+from directory.models import (
+    AuditEvent,
+    Center,
+    ListingStatus,
+    ListingSubmission,
+    Role,
+    User,
+    VerificationStatus,
+)
 from directory.operations.errors import OperationError, PermissionDenied
 from directory.operations.submission_review import (
     merge_submission,
@@ -62,6 +70,9 @@ def submit(site: Flask, **overrides: object) -> uuid.UUID:
         "contact_name": "Rowan Quill",
         "contact_email": "rowan.quill@example.org",
         "represents_center": True,
+        "license_number": "LIC-0001",
+        "license_state": "UT",
+        "therapy_proof": "https://example.org/services",
         **overrides,
     }
     with database(site) as session:
@@ -132,6 +143,45 @@ def test_waiting_submissions_are_listed_oldest_first_with_what_was_sent_and_who_
     detail = admin.get(url(first)).get_data(as_text=True)
     assert "Aldercrest Ketamine Studio" in detail and "(385) 555-0142" in detail and "Ogden" in detail
     assert "rowan.quill@example.org" in detail and "Rowan Quill" in detail
+
+
+def test_the_review_page_shows_the_license_and_how_to_confirm_the_therapies(site, admin):
+    proof = "https://brightwater.example/ketamine <i>see the second paragraph</i>"
+    submission = submit(site, license_number="UT-KC-0042", license_state="UT", therapy_proof=proof)
+    detail = admin.get(url(submission)).get_data(as_text=True)
+    assert "<dt>License</dt><dd>UT-KC-0042, issued by UT</dd>" in detail
+    assert "https://brightwater.example/ketamine &lt;i&gt;see the second paragraph&lt;/i&gt;" in detail
+    assert "<i>see" not in detail
+
+
+def test_markup_typed_in_the_name_is_escaped_on_every_staff_page(site, admin):
+    name = "<b>Calm</b> <script>alert(1)</script> Clinic"
+    submission = submit(site, name=name)
+    with database(site) as session:
+        center = session.scalar(
+            select(Center)
+            .join(ListingSubmission, ListingSubmission.center_id == Center.id)
+            .where(ListingSubmission.id == submission)
+        )
+        assert center.name == name
+        slug = center.slug
+    assert slug.startswith("calm-alert-1-clinic-") and not set("<>\"'&") & set(slug)
+    escaped = "&lt;b&gt;Calm&lt;/b&gt; &lt;script&gt;alert(1)&lt;/script&gt; Clinic"
+    for page_url in ("/admin/submissions", url(submission), f"/staff/centers/{slug}"):
+        page = admin.get(page_url)
+        assert page.status_code == 200, page_url
+        body = page.get_data(as_text=True)
+        assert "<script>alert(1)" not in body and "<b>Calm" not in body, page_url
+        assert escaped in body, page_url
+    with database(site) as session:
+        actor = session.scalar(select(User).where(User.email == ADMIN))
+        publish_submission(session, session.get(ListingSubmission, submission), actor=actor)
+        session.commit()
+    public = site.test_client()
+    for page_url in (f"/centers/{slug}", "/search?q=calm+clinic"):
+        body = public.get(page_url).get_data(as_text=True)
+        assert "<script>alert(1)" not in body and "<b>Calm" not in body, page_url
+        assert escaped in body, page_url
 
 
 def test_publishing_puts_the_listing_in_public_search(site, admin):

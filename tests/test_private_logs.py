@@ -51,6 +51,9 @@ def submission() -> dict[str, Any]:
         "therapies": ["ketamine-assisted-therapy"],
         "levels_of_care": ["outpatient"],
         "accepting_new_clients": "yes",
+        "license_number": "UT-0177",
+        "license_state": "UT",
+        "therapy_proof": "https://zebulon-quartzwood.example/ketamine",
         "represents_center": "y",
         "homepage": "",
     }

@@ -492,7 +492,8 @@ def test_no_show_only_offer_when_no_word_names_a_term(web):
 
 
 def test_empty_results_suggest_a_spelling(web):
-    status, body = get(web, "/search?q=ketamne+spravvato")
+    """Searched as typed (no automatic correction: test_spelling_correction.py), a spelling is offered."""
+    status, body = get(web, "/search?q=ketamne+spravvato&as_typed=1")
     assert status == 200
     match = re.search(r'Did you mean <a href="([^"]+)">([^<]+)</a>', body)
     assert match and params(html.unescape(match[1])) == [("q", match[2])]

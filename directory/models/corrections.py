@@ -194,6 +194,9 @@ class ListingSubmission(UUIDPrimaryKey, Base):
     contact_name: Mapped[str] = mapped_column(String(200))
     contact_email: Mapped[str] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=func.now())
+    #: How staff can confirm the center offers the therapies it chose (a web address or a short
+    #: note), as typed. None for submissions sent before the form asked.
+    therapy_proof: Mapped[str | None] = mapped_column(Text)
     #: What an admin last asked the submitter, and when (every request is in the audit trail).
     info_requested: Mapped[str | None] = mapped_column(Text)
     info_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from urllib.parse import unquote_to_bytes
 
 from flask_wtf import FlaskForm
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, validate
 from wtforms import BooleanField, Field, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.fields import EmailField, TelField, TextAreaField, URLField
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -53,6 +53,18 @@ def unreadable(value: str) -> bool:
 def displayable(value: str) -> str:
     """Return ``value`` safe to echo back into a page (NUL and lone surrogates replaced)."""
     return _UNPRINTABLE.sub("\ufffd", value)
+
+
+def max_lengths(schema: Schema) -> dict[str, int]:
+    """Return each schema field's character limit (the smallest ``Length`` maximum it checks)."""
+    limits: dict[str, int] = {}
+    for name, schema_field in schema.fields.items():
+        maxima = [
+            v.max for v in schema_field.validators if isinstance(v, validate.Length) and v.max is not None
+        ]
+        if maxima:
+            limits[name] = min(maxima)
+    return limits
 
 
 class Required:
@@ -123,6 +135,14 @@ class PublicForm(FlaskForm):
         super().__init__(*args, **kwargs)
         #: The schema's output once :meth:`validate` passed.
         self.cleaned: dict[str, Any] = {}
+        self._set_max_lengths()
+
+    def _set_max_lengths(self) -> None:
+        """Give every text input and textarea the ``maxlength`` of its schema field."""
+        for name, limit in max_lengths(self.schema()).items():
+            target = self._fields.get(name)
+            if isinstance(target, (StringField, TextAreaField)):
+                target.render_kw = {**(target.render_kw or {}), "maxlength": limit}
 
     @property
     def is_bot(self) -> bool:
@@ -191,6 +211,10 @@ ACCEPTING_CHOICES = choices([("yes", "Yes"), ("no", "No"), ("unknown", "Not sure
 _ACCEPTING_VALUES = {"yes": True, "no": False, "unknown": None}
 
 
+#: Every state, by name, after a blank "Choose a state".
+STATE_CHOICES = choices([("", "Choose a state"), *sorted(US_STATES.items(), key=lambda item: item[1])])
+
+
 class ListingForm(PublicForm):
     """List your center for free: a new listing, pending staff review."""
 
@@ -206,6 +230,9 @@ class ListingForm(PublicForm):
         "city",
         "state",
         "postal_code",
+        "license_number",
+        "license_state",
+        "therapy_proof",
         "contact_name",
         "contact_email",
     )
@@ -221,7 +248,7 @@ class ListingForm(PublicForm):
     state = SelectField(
         "State",
         [Required()],
-        choices=choices([("", "Choose a state"), *sorted(US_STATES.items(), key=lambda item: item[1])]),
+        choices=STATE_CHOICES,
         validate_choice=False,
         render_kw={"autocomplete": "address-level1"},
     )
@@ -230,7 +257,14 @@ class ListingForm(PublicForm):
         [Required()],
         render_kw={"autocomplete": "postal-code", "inputmode": "numeric"},
     )
+    license_number = TextField("License number", [Required()], render_kw={"spellcheck": "false"})
+    license_state = SelectField(
+        "State that issued the license", [Required()], choices=STATE_CHOICES, validate_choice=False
+    )
     therapies = CheckboxesField("Therapies offered")
+    therapy_proof = LongTextField(
+        "How can we confirm the center offers these therapies?", [Required()], render_kw={"rows": 3}
+    )
     levels_of_care = CheckboxesField("Levels of care")
     accepting_new_clients = RadioField(
         "Accepting new clients?", choices=ACCEPTING_CHOICES, default="unknown", validate_choice=False

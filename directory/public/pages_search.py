@@ -6,7 +6,13 @@ from flask import render_template, request
 
 from directory.public import bp
 from directory.public.search_args import SearchArgs, SearchArgsError, choice_radius, parse_search_args
-from directory.public.search_presenter import SearchPage, error_page, public_query, results_page
+from directory.public.search_presenter import (
+    SearchPage,
+    corrected_search,
+    error_page,
+    public_query,
+    results_page,
+)
 from directory.search import SearchError, Viewer, get_search_service, search_centers
 from search_index.searching import DEFAULT_RADIUS_MILES
 
@@ -15,17 +21,19 @@ from search_index.searching import DEFAULT_RADIUS_MILES
 def search() -> tuple[str, int]:
     """Search the directory, nearest first when a place is given.
 
-    Bad input answers 400 with the form kept and the problem named.
+    Text that finds nothing is corrected when its correction finds centers (see
+    :func:`corrected_search`). Bad input answers 400 with the form kept and the problem named.
     """
     vocabulary = get_search_service().index.vocabulary
     try:
         args = parse_search_args(request.args, vocabulary, request.query_string)
         response = search_centers(public_query(args), Viewer.PUBLIC)
+        args, response, correction = corrected_search(args, response)
     except SearchArgsError as error:
         return _render(error_page(error.form, error.problems), 400)
     except SearchError as error:
         return _render(error_page(args, [str(error)]), 400)
-    return _render(results_page(args, response, vocabulary), 200)
+    return _render(results_page(args, response, vocabulary, correction), 200)
 
 
 def _render(page: SearchPage, status: int) -> tuple[str, int]:

@@ -41,11 +41,23 @@ SORT_LABELS: dict[str, str] = {
 FLAG_PARAMS: tuple[str, ...] = ("verified", "accepting", "closed")
 #: Filters that are places rather than taxonomy schemes.
 PLACE_PARAMS: tuple[str, ...] = ("state", "city")
-SINGLE_PARAMS: tuple[str, ...] = ("q", "near", "radius", "sort", "page", "per_page", *FLAG_PARAMS)
+#: Set by a "Search instead for" link: run the text exactly as typed, never corrected automatically.
+AS_TYPED_PARAM = "as_typed"
+SINGLE_PARAMS: tuple[str, ...] = (
+    "q",
+    AS_TYPED_PARAM,
+    "near",
+    "radius",
+    "sort",
+    "page",
+    "per_page",
+    *FLAG_PARAMS,
+)
 MAX_CITIES = 10
 #: Parameter names as the page's form speaks of them.
 PARAM_NAMES: dict[str, str] = {
     "q": "search text",
+    AS_TYPED_PARAM: "'search as typed' choice",
     "near": "place",
     "radius": "distance",
     "sort": "sort order",
@@ -79,6 +91,8 @@ class SearchArgs:
     sort: str | None = None
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
+    #: The text is searched as typed: no automatic spelling correction (a "did you mean" at most).
+    as_typed: bool = False
 
     def to_query(self) -> CenterQuery:
         """Return the search to run (a distance counts only with a place)."""
@@ -115,6 +129,8 @@ class SearchArgs:
         params: list[tuple[str, str]] = []
         if self.text:
             params.append(("q", self.text))
+            if self.as_typed:
+                params.append((AS_TYPED_PARAM, "1"))
         if self.near:
             params.append(("near", self.near))
             if self.radius is not None:
@@ -143,7 +159,7 @@ class SearchArgs:
         if name in FLAG_PARAMS:
             return self.replace(**{name: False})
         if name == "q":
-            return self.replace(text="")
+            return self.replace(text="", as_typed=False)
         if name == "near":
             return self.replace(near="", radius=None, sort=None if self.sort == "distance" else self.sort)
         filters = {
@@ -272,7 +288,7 @@ class _Parser:
         self.check_place(near)
         near = near[:MAX_PLACE_LENGTH]
         radius = self.radius()
-        flags = {name: self.flag(name) for name in FLAG_PARAMS}
+        flags = {name: self.flag(name) for name in (*FLAG_PARAMS, AS_TYPED_PARAM)}
         sort = self.sort(near)
         page = self.number("page", 1, MAX_PAGE, default=1)
         per_page = self.number("per_page", 1, MAX_PER_PAGE, default=DEFAULT_PER_PAGE)

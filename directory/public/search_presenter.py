@@ -15,6 +15,7 @@ from typing import Any
 from flask import url_for
 
 from directory.public.search_args import (
+    AS_TYPED_PARAM,
     DEFAULT_PER_PAGE,
     FLAG_PARAMS,
     MAX_PAGE,
@@ -24,7 +25,7 @@ from directory.public.search_args import (
     format_miles,
 )
 from directory.schemas.geography import US_STATES
-from directory.search import CenterQuery, SearchResponse, Viewer, count_centers
+from directory.search import CenterQuery, SearchError, SearchResponse, Viewer, count_centers, search_centers
 from search_index import Vocabulary
 from search_index.searching import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES
 
@@ -70,6 +71,20 @@ class WiderOffer:
         counted = "No" if not self.count else f"{self.count:,}"
         centers = "center" if self.count == 1 else "centers"
         return f"{counted} {centers} within {format_miles(self.miles)} miles"
+
+
+@dataclass(frozen=True)
+class Correction:
+    """The text as typed found nothing, so the page shows the results of its spelling correction.
+
+    The page's own state (form, chips, facets, sort and page links) is the corrected search, so
+    page 2 is an ordinary search for the corrected text. ``typed_url`` runs the text as typed with
+    ``as_typed=1``, which is never corrected again (it shows a plain "did you mean" instead).
+    """
+
+    corrected: str
+    typed: str
+    typed_url: str
 
 
 @dataclass(frozen=True)
@@ -132,6 +147,7 @@ class SearchPage:
     sort_links: list[Link] = field(default_factory=list)
     last_page: int = 1
     suggestion: Link | None = None
+    correction: Correction | None = None
     show_only: list[TermOffer] = field(default_factory=list)
     #: Labels of terms the text names that no result carries ("None of these centers lists …").
     absent_terms: list[str] = field(default_factory=list)
@@ -157,7 +173,8 @@ class SearchPage:
         """Return the state a form must carry: filters for the text form, the rest for the filter form."""
         if keep_filters:
             return self.args.filter_params()
-        carried = [(name, value) for name, value in self.args.params() if name in ("q", "near", "radius")]
+        kept = ("q", AS_TYPED_PARAM, "near", "radius")
+        carried = [(name, value) for name, value in self.args.params() if name in kept]
         carried += [("city", city) for city in self.args.filters.get("city", ())]
         if self.args.sort:
             carried.append(("sort", self.args.sort))
@@ -180,23 +197,52 @@ def public_query(args: SearchArgs) -> CenterQuery:
     return query
 
 
+def corrected_search(
+    args: SearchArgs, response: SearchResponse
+) -> tuple[SearchArgs, SearchResponse, Correction | None]:
+    """Return the search to show: the corrected one when the text as typed finds nothing.
+
+    The correction runs only when the typed text finds no center, a spelling suggestion exists,
+    the person did not ask for the text as typed, and the corrected text finds something. It
+    changes the text alone: every filter, the place, distance, sort and page size are kept, and it
+    starts on page 1. Otherwise ``args`` and ``response`` come back unchanged, with no correction.
+    """
+    if response.total or not response.suggestion or not args.text or args.as_typed:
+        return args, response, None
+    corrected_args = args.replace(text=response.suggestion)
+    try:
+        corrected = search_centers(public_query(corrected_args), Viewer.PUBLIC)
+    except SearchError:
+        return args, response, None
+    if not corrected.total:
+        return args, response, None
+    typed_url = search_url(dataclasses.replace(args, as_typed=True))
+    return corrected_args, corrected, Correction(response.suggestion, args.text, typed_url)
+
+
 def error_page(args: SearchArgs, problems: list[str]) -> SearchPage:
     """Return the page for a search that cannot run: the form as typed and the problems."""
     return SearchPage(args=args, errors=problems)
 
 
-def results_page(args: SearchArgs, response: SearchResponse, vocabulary: Vocabulary) -> SearchPage:
-    """Return the page for a search that ran."""
+def results_page(
+    args: SearchArgs,
+    response: SearchResponse,
+    vocabulary: Vocabulary,
+    correction: Correction | None = None,
+) -> SearchPage:
+    """Return the page for a search that ran (``correction``: it is the corrected search)."""
     labels = _labeller(vocabulary)
-    page = SearchPage(args=args, response=response)
+    page = SearchPage(args=args, response=response, correction=correction)
     page.last_page = max(1, min(MAX_PAGE, math.ceil(response.total / args.per_page)))
     page.chips = _chips(args, labels, response)
     page.facets = facet_groups(args, response, vocabulary)
     page.sort_links = _sort_links(args, response)
     if args.filtered:
         page.clear_filters = search_url(args.without_filters())
-    if response.suggestion:
-        page.suggestion = Link(response.suggestion, search_url(args.replace(text=response.suggestion)))
+    if response.suggestion and correction is None:
+        corrected_args = args.replace(text=response.suggestion, as_typed=False)
+        page.suggestion = Link(response.suggestion, search_url(corrected_args))
     page.show_only = _show_only(args, response, vocabulary)
     if response.total:
         page.absent_terms = [

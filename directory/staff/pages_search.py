@@ -1,6 +1,8 @@
 """The console's search screen: the public search's query string plus staff-only filters, as a table.
 
 A public search URL opens here by changing its path. Bad input answers 400 with the problem named.
+Unlike the public page, the console never corrects spelling: staff look for exact listings, and a
+typo should show no result rather than other centers (``as_typed`` is accepted and changes nothing).
 """
 
 from __future__ import annotations

@@ -42,6 +42,9 @@ def admin_server(database_url: str, engine: Any, tmp_path_factory: pytest.TempPa
                 "contact_name": "Sage Fennimore",
                 "contact_email": "sage@example.org",
                 "represents_center": True,
+                "license_number": "LIC-0001",
+                "license_state": place.state,
+                "therapy_proof": "https://example.org/services",
             }
             create_pending_listing(session, ListingSubmissionInput().load(values), actor="tests")
             report_correction(

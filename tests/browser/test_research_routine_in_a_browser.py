@@ -47,6 +47,9 @@ def research_server(
                     "contact_name": "Robin Example",
                     "contact_email": "robin@quiet-harbor.example",
                     "represents_center": True,
+                    "license_number": "LIC-0001",
+                    "license_state": "ID",
+                    "therapy_proof": "https://example.org/services",
                 }
             )
             center = create_pending_listing(session, data, actor="public listing form")
