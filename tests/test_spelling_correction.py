@@ -84,7 +84,7 @@ def test_a_misspelling_that_finds_nothing_shows_the_corrected_results(site, web,
     assert {e.attrs.get("value") for e in reader.find("input", name="q")} == {suggestion}
     heading = next(e for e in reader.find("h2") if e.attrs.get("id") == "results-heading")
     assert heading.text.split()[:2] == [f"{corrected_total:,}", "centers"]
-    facet_counts = re.findall(r"\((\d+)\)", body)
+    facet_counts = re.findall(r'class="facet-count">\((\d+)', body)
     assert facet_counts and max(map(int, facet_counts)) == corrected_total  # counts of the corrected search
 
 
