@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -143,6 +144,29 @@ def test_the_searched_place_is_marked_and_named():
 def test_no_map_without_any_place():
     assert results_map([hit(1, None, None)], 1, str) is None
     assert center_map(hit(1, None, None)) is None
+
+
+def test_markers_at_one_place_are_spread_apart_and_keep_their_true_point():
+    place = {"label": "84101", "latitude": 40.76, "longitude": -111.89}
+    hits = [hit(n, 40.76 + n / 1000, -111.89) for n in range(1, 7)]
+    view = results_map(hits, 1, str, place=place)
+    points = [(m.x, m.y) for m in view.markers] + [(view.place.x, view.place.y)]
+    gaps = [math.dist(a, b) for i, a in enumerate(points) for b in points[i + 1 :]]
+    assert min(gaps) >= 2 * view.radius
+    assert all(m.origin is not None for m in view.markers)
+    x, y, width, height = view.box
+    assert all(x < px < x + width and y < py < y + height for px, py in points)
+
+
+def test_markers_far_apart_stay_where_they_are():
+    view = results_map([hit(1, 40.76, -111.89), hit(2, 39.74, -104.99)], 1, str)
+    assert [m.origin for m in view.markers] == [None, None]
+
+
+def test_state_codes_are_written_in_the_window():
+    view = results_map([hit(1, 40.76, -111.89)], 1, str)
+    assert "UT" in [code for code, _x, _y in view.labels]
+    assert "FL" not in [code for code, _x, _y in view.labels]
 
 
 def test_a_state_page_shows_the_whole_state():

@@ -16,7 +16,9 @@ It writes into ``directory/static/maps/``:
   (``#borders``), simplified with Douglas-Peucker so the file stays small. The pages reference
   the two paths with ``<use href="/static/maps/us-states.svg#land">``: same origin, cached.
 - ``us-states-boxes.json``: each state's bounding box in the frame, by postal code (the landing
-  pages fit a state's map to it; the tests check the projection against it).
+  pages fit a state's map to it; the tests check the projection against it), and where its
+  postal code is written on the map: the centroid of its largest piece, and spots inside it (a
+  grid, away from its borders) for a zoomed-in map that does not show the centroid.
 
 Nothing here runs at request time and the tests never need npm or the network.
 """
@@ -34,6 +36,8 @@ DEFAULT_INPUT = ROOT / ".cache" / "us-atlas" / "node_modules" / "us-atlas" / "st
 OUT_DIR = ROOT / "directory" / "static" / "maps"
 #: Douglas-Peucker tolerance in frame units (the frame is 975 wide; 1 unit is about 3 miles).
 TOLERANCE = 0.25
+#: Label spots: a grid this many frame units apart, this far inside a state's border.
+SPOT_STEP, SPOT_MARGIN = 10.0, 3.0
 
 #: Census FIPS state codes to postal codes (the 50 states, DC and the territories in us-atlas).
 FIPS = {
@@ -163,17 +167,70 @@ def make_svg(topology: dict, tolerance: float = TOLERANCE) -> str:
     )
 
 
-def state_boxes(topology: dict) -> dict[str, list[float]]:
-    """Return each state's bounding box [x0, y0, x1, y1] in the frame, by postal code."""
+def state_boxes(topology: dict) -> dict[str, dict[str, list[float]]]:
+    """Return each state's box [x0, y0, x1, y1] and label point [x, y] in the frame, by postal code."""
     arcs = decode_arcs(topology)
-    boxes = {}
+    states = {}
     for geometry in topology["objects"]["states"]["geometries"]:
         code = FIPS.get(str(geometry.get("id")))
-        points = [p for polygon in polygons(geometry) for ring in polygon for p in ring_points(ring, arcs)]
+        rings = [ring_points(ring, arcs) for polygon in polygons(geometry) for ring in polygon[:1]]
+        points = [point for ring in rings for point in ring]
         if code and points:
             xs, ys = [p[0] for p in points], [p[1] for p in points]
-            boxes[code] = [round(min(xs), 1), round(min(ys), 1), round(max(xs), 1), round(max(ys), 1)]
-    return dict(sorted(boxes.items()))
+            box = [round(min(xs), 1), round(min(ys), 1), round(max(xs), 1), round(max(ys), 1)]
+            label = [round(value, 1) for value in centroid(max(rings, key=lambda r: abs(area(r))))]
+            states[code] = {"box": box, "label": label, "spots": spots(rings, box)}
+    return dict(sorted(states.items()))
+
+
+def spots(rings: list[list[Point]], box: list[float], step: float = SPOT_STEP) -> list[list[float]]:
+    """Return grid points inside the rings at least SPOT_MARGIN from their edges (label places)."""
+    found = []
+    y = math.floor(box[1] / step) * step + step / 2
+    while y < box[3]:
+        x = math.floor(box[0] / step) * step + step / 2
+        while x < box[2]:
+            inside = [ring for ring in rings if contains(ring, (x, y))]
+            if inside and all(edge_distance(ring, (x, y)) >= SPOT_MARGIN for ring in inside):
+                found.append([x, y])
+            x += step
+        y += step
+    return found
+
+
+def contains(ring: list[Point], point: Point) -> bool:
+    """Return whether a point is inside a ring (even-odd rule)."""
+    x, y = point
+    inside = False
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
+        if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
+            inside = not inside
+    return inside
+
+
+def edge_distance(ring: list[Point], point: Point) -> float:
+    """Return the distance from a point to a ring's nearest edge."""
+    px, py = point
+    best = math.inf
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
+        dx, dy = x1 - x0, y1 - y0
+        t = max(0.0, min(1.0, ((px - x0) * dx + (py - y0) * dy) / (dx * dx + dy * dy or 1e-12)))
+        best = min(best, math.hypot(px - x0 - t * dx, py - y0 - t * dy))
+    return best
+
+
+def area(ring: list[Point]) -> float:
+    """Return a ring's signed area (shoelace formula)."""
+    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True)) / 2
+
+
+def centroid(ring: list[Point]) -> Point:
+    """Return a ring's area centroid."""
+    a = area(ring) or 1e-9
+    pairs = list(zip(ring, ring[1:] + ring[:1], strict=True))
+    cx = sum((x0 + x1) * (x0 * y1 - x1 * y0) for (x0, y0), (x1, y1) in pairs) / (6 * a)
+    cy = sum((y0 + y1) * (x0 * y1 - x1 * y0) for (x0, y0), (x1, y1) in pairs) / (6 * a)
+    return cx, cy
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -94,10 +94,22 @@ def albers_usa(latitude: float, longitude: float) -> Point | None:
 
 
 @cache
+def _states() -> dict[str, dict[str, list[float]]]:
+    """Return the static asset's states: box and label point, by postal code."""
+    return json.loads(BOXES_FILE.read_text(encoding="utf-8"))
+
+
 def state_boxes() -> dict[str, Box]:
-    """Return each state's box (x0, y0, x1, y1) in the frame, by postal code (from the static asset)."""
-    boxes = json.loads(BOXES_FILE.read_text(encoding="utf-8"))
-    return {code: tuple(box) for code, box in boxes.items()}
+    """Return each state's box (x0, y0, x1, y1) in the frame, by postal code."""
+    return {code: tuple(state["box"]) for code, state in _states().items()}  # type: ignore[misc]
+
+
+def state_labels() -> dict[str, tuple[Point, list[Point]]]:
+    """Return where each state's postal code may be written: its centroid, then spots inside it."""
+    return {
+        code: ((state["label"][0], state["label"][1]), [(x, y) for x, y in state["spots"]])
+        for code, state in _states().items()
+    }
 
 
 @dataclass(frozen=True)
@@ -109,6 +121,8 @@ class Marker:
     x: float
     y: float
     url: str | None = None
+    #: Where the center really is, when the marker was moved aside so that markers do not overlap.
+    origin: Point | None = None
 
 
 @dataclass
@@ -133,6 +147,40 @@ class MapView:
     def radius(self) -> float:
         """Return the markers' radius in frame units (the same share of the width at every zoom)."""
         return round(self.box[2] * MARKER_SHARE, 2)
+
+    @property
+    def labels(self) -> list[tuple[str, float, float]]:
+        """Return the state codes to write in this window: (code, x, y).
+
+        Each at its centroid when the window shows it, else at the spot inside the state nearest
+        the window's middle; never under a marker; states too small for their code at this zoom
+        are left unnamed.
+        """
+        x, y, width, height = self.box
+        size, middle = self.label_size, (x + width / 2, y + height / 2)
+        taken = [(m.x, m.y) for m in (*self.markers, *([self.place] if self.place else []))]
+        clear = 1.6 * self.radius + size
+        boxes, labels = state_boxes(), []
+        for code, (centroid, spots) in state_labels().items():
+            x0, y0, x1, y1 = boxes[code]
+            if min(x1 - x0, y1 - y0) < 1.2 * size:
+                continue
+            shown = [
+                (px, py)
+                for px, py in (centroid, *spots)
+                if x + size < px < x + width - size
+                and y + size < py < y + height - size
+                and all(math.dist((px, py), point) > clear for point in taken)
+            ]
+            if shown:
+                spot = centroid if shown[0] == centroid else min(shown, key=lambda p: math.dist(p, middle))
+                labels.append((code, *spot))
+        return labels
+
+    @property
+    def label_size(self) -> float:
+        """Return the state codes' font size in frame units (the same share of the width at every zoom)."""
+        return round(self.box[2] * 0.024, 2)
 
     @property
     def place_points(self) -> str | None:
@@ -160,9 +208,9 @@ def fit_box(points: Iterable[Point], min_width: float, region: Iterable[Point] =
         return (0.0, 0.0, FRAME_WIDTH, FRAME_HEIGHT)
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     span_x, span_y = max(xs) - min(xs), max(ys) - min(ys)
-    width = max(min_width, span_x * (1 + 2 * PADDING) + 2, span_y * ASPECT * (1 + 2 * PADDING) + 2)
-    # Room for the markers themselves, drawn at a share of the width.
-    width = min(FRAME_WIDTH, width / (1 - 4 * MARKER_SHARE))
+    # Room for the markers themselves, drawn at a share of the width, on either side.
+    spanned = max(span_x, span_y * ASPECT) * (1 + 2 * PADDING) + 2
+    width = min(FRAME_WIDTH, max(min_width, spanned / (1 - 4 * MARKER_SHARE)))
     height = width / ASPECT
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
     x = min(max(cx - width / 2, 0.0), FRAME_WIDTH - width)
@@ -184,6 +232,40 @@ def hit_label(number: int, hit: Mapping[str, Any]) -> str:
     return f"{number}. {hit['name']}" + (f", {where}" if where else "")
 
 
+def spread(markers: list[Marker], place: Marker | None, radius: float) -> list[Marker]:
+    """Return the markers moved apart where they would overlap (each other or the searched place).
+
+    Markers within a marker's width of an earlier one (or of the place) form a group, laid out on a
+    ring around it in number order, clockwise from the top; each keeps its true point as ``origin``.
+    """
+    groups: list[tuple[Point, bool, list[Marker]]] = []
+    if place is not None:
+        groups.append(((place.x, place.y), True, []))
+    for marker in markers:
+        near = next(
+            (group for group in groups if math.dist(group[0], (marker.x, marker.y)) < 2 * radius),
+            None,
+        )
+        if near is None:
+            groups.append(((marker.x, marker.y), False, [marker]))
+        else:
+            near[2].append(marker)
+    placed: list[Marker] = []
+    for (cx, cy), around_place, members in groups:
+        if len(members) == 1 and not around_place:
+            placed.append(members[0])
+            continue
+        count = len(members)
+        ring = max(
+            2.5 * radius if around_place else 1.1 * radius, 1.1 * radius / math.sin(math.pi / max(count, 2))
+        )
+        for index, marker in enumerate(members):
+            angle = -math.pi / 2 + 2 * math.pi * index / count
+            x, y = cx + ring * math.cos(angle), cy + ring * math.sin(angle)
+            placed.append(replace(marker, x=x, y=y, origin=(marker.x, marker.y)))
+    return sorted(placed, key=lambda marker: marker.number or 0)
+
+
 def results_map(
     hits: list[Mapping[str, Any]],
     first_number: int,
@@ -192,6 +274,7 @@ def results_map(
     place: Mapping[str, Any] | None = None,
     state: str | None = None,
     noun: str = "on this page",
+    numbered: str = "as in the list",
 ) -> MapView | None:
     """Return the map of a page of results, numbered from ``first_number`` as the list is.
 
@@ -217,14 +300,18 @@ def results_map(
         x0, y0, x1, y1 = state_boxes()[state.upper()]
         region = [(x0, y0), (x1, y1)]
     points = [(m.x, m.y) for m in markers] + ([(place_marker.x, place_marker.y)] if place_marker else [])
+    box = fit_box(points, MIN_RESULTS_WIDTH, region)
+    for _ in range(2):  # spreading depends on the marker size, which depends on the window
+        moved = spread(markers, place_marker, box[2] * MARKER_SHARE)
+        box = fit_box(points + [(m.x, m.y) for m in moved], box[2], region)
     count = len(hits)
-    caption = f"Map of the {count} {'center' if count == 1 else 'centers'} {noun}, numbered as in the list"
+    caption = f"Map of the {count} {'center' if count == 1 else 'centers'} {noun}, numbered {numbered}"
     if place_marker:
         caption += f", and the searched place ({place.get('label')})" if place else ""
     return MapView(
         caption=caption + ".",
-        box=fit_box(points, MIN_RESULTS_WIDTH, region),
-        markers=markers,
+        box=box,
+        markers=spread(markers, place_marker, box[2] * MARKER_SHARE),
         place=place_marker,
         unplaced=unplaced,
     )

@@ -50,4 +50,5 @@ def landing_map(page: Landing) -> MapView | None:
         lambda slug: url_for("public.center", slug=slug),
         state=page.state,
         noun=f"listed here{' in ' + page.place_name if page.state else ''}",
+        numbered="in the order of the list",
     )
