@@ -12,7 +12,7 @@ import json
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -93,23 +93,35 @@ def albers_usa(latitude: float, longitude: float) -> Point | None:
     return None
 
 
+@dataclass(frozen=True)
+class StateShape:
+    """What the map knows of a state: its box, its centroid and spots inside it for its code."""
+
+    code: str
+    box: Box
+    centroid: Point
+    spots: tuple[Point, ...]
+
+
 @cache
-def _states() -> dict[str, dict[str, list[float]]]:
-    """Return the static asset's states: box and label point, by postal code."""
-    return json.loads(BOXES_FILE.read_text(encoding="utf-8"))
+def states() -> tuple[StateShape, ...]:
+    """Return the states of the static asset (read once)."""
+    data = json.loads(BOXES_FILE.read_text(encoding="utf-8"))
+    return tuple(
+        StateShape(
+            code,
+            (state["box"][0], state["box"][1], state["box"][2], state["box"][3]),
+            (state["label"][0], state["label"][1]),
+            tuple((x, y) for x, y in state["spots"]),
+        )
+        for code, state in data.items()
+    )
 
 
+@cache
 def state_boxes() -> dict[str, Box]:
     """Return each state's box (x0, y0, x1, y1) in the frame, by postal code."""
-    return {code: tuple(state["box"]) for code, state in _states().items()}  # type: ignore[misc]
-
-
-def state_labels() -> dict[str, tuple[Point, list[Point]]]:
-    """Return where each state's postal code may be written: its centroid, then spots inside it."""
-    return {
-        code: ((state["label"][0], state["label"][1]), [(x, y) for x, y in state["spots"]])
-        for code, state in _states().items()
-    }
+    return {state.code: state.box for state in states()}
 
 
 @dataclass(frozen=True)
@@ -148,7 +160,7 @@ class MapView:
         """Return the markers' radius in frame units (the same share of the width at every zoom)."""
         return round(self.box[2] * MARKER_SHARE, 2)
 
-    @property
+    @cached_property
     def labels(self) -> list[tuple[str, float, float]]:
         """Return the state codes to write in this window: (code, x, y).
 
@@ -160,21 +172,26 @@ class MapView:
         size, middle = self.label_size, (x + width / 2, y + height / 2)
         taken = [(m.x, m.y) for m in (*self.markers, *([self.place] if self.place else []))]
         clear = 1.6 * self.radius + size
-        boxes, labels = state_boxes(), []
-        for code, (centroid, spots) in state_labels().items():
-            x0, y0, x1, y1 = boxes[code]
-            if min(x1 - x0, y1 - y0) < 1.2 * size:
+        left, top, right, bottom = x + size, y + size, x + width - size, y + height - size
+
+        def fits(point: Point) -> bool:
+            return left < point[0] < right and top < point[1] < bottom
+
+        def free(point: Point) -> bool:
+            return all(math.dist(point, other) > clear for other in taken)
+
+        labels = []
+        for state in states():
+            x0, y0, x1, y1 = state.box
+            if min(x1 - x0, y1 - y0) < 1.2 * size or x1 < left or x0 > right or y1 < top or y0 > bottom:
                 continue
-            shown = [
-                (px, py)
-                for px, py in (centroid, *spots)
-                if x + size < px < x + width - size
-                and y + size < py < y + height - size
-                and all(math.dist((px, py), point) > clear for point in taken)
-            ]
-            if shown:
-                spot = centroid if shown[0] == centroid else min(shown, key=lambda p: math.dist(p, middle))
-                labels.append((code, *spot))
+            if fits(state.centroid) and free(state.centroid):
+                labels.append((state.code, *state.centroid))
+                continue
+            shown = sorted((p for p in state.spots if fits(p)), key=lambda p: math.dist(p, middle))
+            spot = next((p for p in shown if free(p)), None)
+            if spot is not None:
+                labels.append((state.code, *spot))
         return labels
 
     @property
