@@ -15,6 +15,7 @@ It writes into ``directory/static/maps/``:
 - ``us-states.svg``: the land (``#land``, one filled path) and every border drawn once
   (``#borders``), simplified with Douglas-Peucker so the file stays small. The pages reference
   the two paths with ``<use href="/static/maps/us-states.svg#land">``: same origin, cached.
+- ``us-atlas-LICENSE.txt``: us-atlas's license (ISC), which must travel with copies.
 - ``us-states-boxes.json``: each state's bounding box in the frame, by postal code (the landing
   pages fit a state's map to it; the tests check the projection against it), and where its
   postal code is written on the map: the centroid of its largest piece, and spots inside it (a
@@ -158,7 +159,8 @@ def make_svg(topology: dict, tolerance: float = TOLERANCE) -> str:
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">\n'
-        "<!-- US state outlines from us-atlas (ISC license, Mike Bostock), made from the US Census Bureau's\n"
+        "<!-- US state outlines from us-atlas 3 (Copyright 2013-2019 Michael Bostock; ISC license, see\n"
+        "     us-atlas-LICENSE.txt beside this file), made from the US Census Bureau's\n"
         "     cartographic boundary files (1:10,000,000), projected with d3 geoAlbersUsa (scale 1300,\n"
         "     translate 487.5,305) and simplified by tools/make_us_map.py. -->\n"
         f'<path id="land" d="{path_data(land)}"/>\n'
@@ -246,6 +248,11 @@ def main(argv: list[str] | None = None) -> int:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     svg = make_svg(topology, args.tolerance)
     (OUT_DIR / "us-states.svg").write_text(svg, encoding="utf-8")
+    license_file = args.source.parent / "LICENSE"
+    if license_file.exists():
+        (OUT_DIR / "us-atlas-LICENSE.txt").write_text(
+            license_file.read_text(encoding="utf-8"), encoding="utf-8"
+        )
     boxes = state_boxes(topology)
     (OUT_DIR / "us-states-boxes.json").write_text(
         json.dumps(boxes, separators=(",", ":"), indent=None) + "\n", encoding="utf-8"
