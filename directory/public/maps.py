@@ -164,9 +164,9 @@ class MapView:
     def labels(self) -> list[tuple[str, float, float]]:
         """Return the state codes to write in this window: (code, x, y).
 
-        Each at its centroid when the window shows it, else at the spot inside the state nearest
-        the window's middle; never under a marker; states too small for their code at this zoom
-        are left unnamed.
+        Each at its centroid when the window shows it (unless a marker covers it), else at the spot
+        inside the state nearest the window's middle that no marker covers; states too small for
+        their code at this zoom are left unnamed.
         """
         x, y, width, height = self.box
         size, middle = self.label_size, (x + width / 2, y + height / 2)
@@ -185,8 +185,9 @@ class MapView:
             x0, y0, x1, y1 = state.box
             if min(x1 - x0, y1 - y0) < 1.2 * size or x1 < left or x0 > right or y1 < top or y0 > bottom:
                 continue
-            if fits(state.centroid) and free(state.centroid):
-                labels.append((state.code, *state.centroid))
+            if fits(state.centroid):  # shown: written there unless a marker covers it
+                if free(state.centroid):
+                    labels.append((state.code, *state.centroid))
                 continue
             shown = sorted((p for p in state.spots if fits(p)), key=lambda p: math.dist(p, middle))
             spot = next((p for p in shown if free(p)), None)
@@ -206,6 +207,12 @@ class MapView:
             return None
         x, y, r = self.place.x, self.place.y, self.radius * 1.25
         return " ".join(f"{px:.2f},{py:.2f}" for px, py in ((x, y - r), (x + r, y), (x, y + r), (x - r, y)))
+
+    @property
+    def font_size(self) -> float:
+        """Return the markers' numbers' font size in frame units (smaller for three digits)."""
+        longest = max((len(str(m.number)) for m in self.markers if m.number), default=1)
+        return round(self.radius * (1.1 if longest < 3 else 0.8), 2)
 
     @property
     def unplaced_text(self) -> str | None:
@@ -236,11 +243,12 @@ def fit_box(points: Iterable[Point], min_width: float, region: Iterable[Point] =
 
 
 def _project_hit(hit: Mapping[str, Any]) -> Point | None:
-    """Return where a search hit goes on the map, or None without coordinates."""
+    """Return where a search hit (or a searched place) goes on the map, or None without coordinates."""
     lat, lon = hit.get("latitude"), hit.get("longitude")
     if lat is None or lon is None:
         return None
-    return albers_usa(float(lat), float(lon))
+    point = albers_usa(float(lat), float(lon))
+    return None if point is None else (round(point[0], 2), round(point[1], 2))
 
 
 def hit_label(number: int, hit: Mapping[str, Any]) -> str:
@@ -278,7 +286,7 @@ def spread(markers: list[Marker], place: Marker | None, radius: float) -> list[M
         )
         for index, marker in enumerate(members):
             angle = -math.pi / 2 + 2 * math.pi * index / count
-            x, y = cx + ring * math.cos(angle), cy + ring * math.sin(angle)
+            x, y = round(cx + ring * math.cos(angle), 2), round(cy + ring * math.sin(angle), 2)
             placed.append(replace(marker, x=x, y=y, origin=(marker.x, marker.y)))
     return sorted(placed, key=lambda marker: marker.number or 0)
 
@@ -306,8 +314,8 @@ def results_map(
             continue
         markers.append(Marker(number, hit_label(number, hit), *point, url=center_url(hit["slug"])))
     place_marker = None
-    if place and place.get("latitude") is not None and place.get("longitude") is not None:
-        point = albers_usa(float(place["latitude"]), float(place["longitude"]))
+    if place:
+        point = _project_hit(place)
         if point is not None:
             place_marker = Marker(None, f"Searched place: {place.get('label') or 'your place'}", *point)
     if not markers and place_marker is None:
