@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from directory.contact import address_of, directions_url
 from directory.models import Article, Center, ListingStatus, TaxonomyTerm, VerificationStatus
 from directory.models.articles import article_topics
+from directory.public.maps import MapView, center_map
 from directory.public.related import json_for_script
 from directory.schemas.geography import US_STATES
 from directory.search import (
@@ -91,6 +92,8 @@ class CenterPage:
     nearby: list[dict[str, Any]] = field(default_factory=list)
     nearby_search: dict[str, Any] | None = None
     structured_data: Markup = field(default_factory=Markup)
+    #: The small map of where the center is (directory.public.maps), when it has coordinates.
+    map: MapView | None = None
 
     @property
     def closed(self) -> bool:
@@ -149,9 +152,10 @@ def present_center(session: Session, center: Center, vocabulary: Vocabulary, url
     """Return the page of a center; ``url`` is the page's own absolute URL (for JSON-LD)."""
     groups = term_groups(center, vocabulary)
     nearby, nearby_search = nearby_centers(center)
+    summary = summarize_center(center)
     return CenterPage(
         center=center,
-        summary=summarize_center(center),
+        summary=summary,
         term_groups=groups,
         care=care_facts(center),
         prices=price_facts(center),
@@ -162,6 +166,7 @@ def present_center(session: Session, center: Center, vocabulary: Vocabulary, url
         nearby=nearby,
         nearby_search=nearby_search,
         structured_data=json_for_script(structured_data(center, url, groups)),
+        map=center_map(summary),
     )
 
 

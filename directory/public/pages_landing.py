@@ -7,7 +7,8 @@ from werkzeug.wrappers import Response
 
 from directory.database import get_session
 from directory.public import bp
-from directory.public.related import landing
+from directory.public.maps import MapView, results_map
+from directory.public.related import Landing, landing
 from directory.site_address import absolute_url_for
 
 
@@ -21,6 +22,7 @@ def landing_therapy(therapy: str) -> str:
         "public/landing.html",
         page=page,
         canonical_url=absolute_url_for("public.landing_therapy", therapy=page.term.code),
+        map_view=landing_map(page),
     )
 
 
@@ -36,4 +38,17 @@ def landing_therapy_state(therapy: str, state: str) -> str | Response:
         "public/landing.html",
         page=page,
         canonical_url=absolute_url_for("public.landing_therapy_state", therapy=page.term.code, state=state),
+        map_view=landing_map(page),
+    )
+
+
+def landing_map(page: Landing) -> MapView | None:
+    """Return the map of a landing page's listed centers (fitted to the state on a state's page)."""
+    return results_map(
+        page.results.hits,
+        1,
+        lambda slug: url_for("public.center", slug=slug),
+        state=page.state,
+        noun=f"listed here{' in ' + page.place_name if page.state else ''}",
+        numbered="in the order of the list",
     )

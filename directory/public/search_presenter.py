@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import url_for
 
+from directory.public.maps import MapView, results_map
 from directory.public.search_args import (
     AS_TYPED_PARAM,
     DEFAULT_PER_PAGE,
@@ -154,6 +155,8 @@ class SearchPage:
     wider: WiderOffer | None = None
     narrowest: Link | None = None
     clear_filters: str | None = None
+    #: The map of the results on this page (directory.public.maps), when any has a place.
+    map: MapView | None = None
 
     @property
     def beyond_end(self) -> bool:
@@ -252,7 +255,20 @@ def results_page(
         page.wider = _wider_area(args, response)
     if response.total == 0:
         page.narrowest = _narrowest_filter(args, response, labels)
+    page.map = _results_map(args, response)
     return page
+
+
+def _results_map(args: SearchArgs, response: SearchResponse) -> MapView | None:
+    """Return the map of this page's results, numbered as the list is, with the searched place."""
+    if not response.hits:
+        return None
+    return results_map(
+        response.hits,
+        (args.page - 1) * args.per_page + 1,
+        lambda slug: url_for("public.center", slug=slug),
+        place=response.location,
+    )
 
 
 def _labeller(vocabulary: Vocabulary) -> Callable[[str, str], str]:
