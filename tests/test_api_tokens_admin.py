@@ -165,3 +165,14 @@ def test_specialists_are_refused_and_anonymous_visitors_sent_to_sign_in(app, adm
 def test_the_admin_navigation_links_to_the_tokens(admin):
     page = admin.get("/admin/api-tokens").get_data(as_text=True)
     assert '<a href="/admin/api-tokens" aria-current="page">API tokens</a>' in page
+
+
+def test_the_audit_trail_lists_issuing_and_revoking_without_the_token(app, admin):
+    _response, raw = issue(admin)
+    token = stored_token(app)
+    post(admin, f"/admin/api-tokens/{token.id}/revoke")
+    trail = admin.get("/admin/audit?action=api_token.*")
+    page = trail.get_data(as_text=True)
+    assert trail.status_code == 200
+    assert "api_token.issued" in page and "api_token.revoked" in page
+    assert raw not in page and raw[12:] not in page
