@@ -1,15 +1,16 @@
 """Reading a partner's API token from a request: ``Authorization: Bearer <token>`` and nothing else.
 
 A token is never read from the query string or a form (those end up in logs and browser history).
-The API calls :func:`request_client` once per request: None means an anonymous visitor (public
-reads, lower rate limit); a refused token raises :class:`TokenRefused` for the API to answer 401.
+The API calls :func:`request_client` (as often as it likes: the token is checked and its use
+counted once per request): None means an anonymous visitor (public reads, lower rate limit); a
+refused token raises :class:`TokenRefused` for the API to answer 401 with its ``challenge``.
 """
 
 from __future__ import annotations
 
 import re
 
-from flask import Request, g
+from flask import Request
 from flask import request as current_request
 from flask_limiter.util import get_remote_address
 
@@ -19,8 +20,8 @@ from directory.operations.api_tokens import RAW_TOKEN_MAX, ApiClient, authentica
 
 #: RFC 6750's b64token, after the scheme (case-insensitive) and one or more spaces.
 BEARER = re.compile(r"^Bearer +([A-Za-z0-9\-._~+/]+=*) *$", re.IGNORECASE)
-#: Where :func:`request_client` keeps the request's client for the rate limiter and the views.
-G_KEY = "api_client"
+#: Where :func:`request_client` keeps its answer for the rest of the request (in the WSGI environ).
+ENVIRON_KEY = "directory.api_client"
 
 
 class TokenRefused(Exception):
@@ -44,10 +45,45 @@ def bearer_token(request: Request) -> str | None:
 
 
 def request_client(request: Request | None = None) -> ApiClient | None:
-    """Return the partner the token stands for (its use counted, committed); None if anonymous."""
+    """Return the partner the token stands for (its use counted, committed); None if anonymous.
+
+    The answer is kept for the rest of the request: a second call (the rate limiter's key, then the
+    view) neither counts the use again nor asks the database again.
+    """
     request = request if request is not None else current_request
+    if ENVIRON_KEY not in request.environ:
+        try:
+            request.environ[ENVIRON_KEY] = _authenticate(request)
+        except TokenRefused as refused:
+            request.environ[ENVIRON_KEY] = refused
+    answer = request.environ[ENVIRON_KEY]
+    if isinstance(answer, TokenRefused):
+        raise answer
+    return answer
+
+
+def current_client() -> ApiClient | None:
+    """Return the current request's partner, or None when anonymous or its token is refused."""
+    try:
+        return request_client()
+    except TokenRefused:
+        return None
+
+
+def rate_limit_key() -> str:
+    """Return the rate-limit key of the current request: its partner's token, else its address.
+
+    For Flask-Limiter: ``limiter.limit(lambda: PARTNER if current_client() else ANONYMOUS,
+    key_func=rate_limit_key)`` gives partners their own, higher limit and anonymous visitors a
+    lower one per address.
+    """
+    client = current_client()
+    return f"token:{client.token_id}" if client is not None else f"address:{get_remote_address()}"
+
+
+def _authenticate(request: Request) -> ApiClient | None:
+    """Check the request's token once: None without a header; count and commit a good token's use."""
     if "Authorization" not in request.headers:
-        g.pop(G_KEY, None)
         return None
     raw_token = bearer_token(request)
     if raw_token is None:
@@ -60,11 +96,4 @@ def request_client(request: Request | None = None) -> ApiClient | None:
             "This API token is unknown, expired or revoked. Ask the directory's research team for a new one."
         )
     session.commit()  # the use counts even when the rest of the request fails
-    setattr(g, G_KEY, client)
     return client
-
-
-def rate_limit_key() -> str:
-    """Return the rate-limit key of the current request: its token once known, else its address."""
-    client: ApiClient | None = g.get(G_KEY)
-    return f"token:{client.token_id}" if client is not None else f"address:{get_remote_address()}"

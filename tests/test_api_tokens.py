@@ -263,9 +263,10 @@ def test_bearer_token_reads_only_the_authorization_header(app: Flask, headers, p
 def test_request_client_counts_and_commits_the_use(app: Flask, session):
     token, raw = issue(session, scope="staff")
     with app.test_request_context("/", headers={"Authorization": f"Bearer {raw}"}):
+        assert rate_limit_key() == f"token:{token.id}"  # the limiter asks first, then the view
         client = request_client()
         assert client is not None and client.token_id == token.id
-        assert rate_limit_key() == f"token:{token.id}"
+        assert request_client() is client  # checked and counted once per request
     engine = make_engine(app.config["DATABASE_URL"])
     with Session(engine) as fresh:  # committed: another connection sees the use
         assert fresh.scalar(select(ApiTokenUse.count).where(ApiTokenUse.token_id == token.id)) == 1
@@ -279,6 +280,7 @@ def test_request_client_is_none_without_a_header_and_refuses_a_bad_one(app: Flas
         assert rate_limit_key() == "address:192.0.2.9"
     for header in ("Basic abc", f"Bearer {raw}x", "Bearer"):
         with app.test_request_context("/", headers={"Authorization": header}):
+            assert rate_limit_key().startswith("address:")
             with pytest.raises(TokenRefused) as refused:
                 request_client()
             assert (
