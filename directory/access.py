@@ -81,6 +81,9 @@ ACCESS: dict[str, Access] = {
     "admin.articles": Access.ADMIN,
     "admin.new_article": Access.ADMIN,
     "admin.edit_article": Access.ADMIN,
+    "admin.api_tokens": Access.ADMIN,
+    "admin.issue_api_token": Access.ADMIN,
+    "admin.revoke_api_token": Access.ADMIN,
 }
 
 #: Whole blueprints with one rule, stated here explicitly (an endpoint entry above wins).

@@ -29,7 +29,9 @@ from directory.models import (
     Role,
     SearchPreset,
     User,
+    utcnow,
 )
+from directory.operations.api_tokens import issue_token
 from directory.operations.corrections import report_correction
 from directory.operations.submissions import ListingSubmissionInput, create_pending_listing
 from tests.conftest import sample_site
@@ -92,6 +94,7 @@ def sample_values(site: Flask) -> dict[str, dict[str, str]]:
             ),
             actor="tests",
         )
+        api_token, _raw = issue_token(session, "tests", "Matrix partner", "public", utcnow().date())
         session.commit()
         submission_id = session.scalar(
             select(ListingSubmission.id).where(ListingSubmission.center_id == pending.id)
@@ -127,6 +130,7 @@ def sample_values(site: Flask) -> dict[str, dict[str, str]]:
         "admin.activate_user": user_id,
         "admin.invite_user": user_id,
         "admin.edit_article": {"slug": article.slug},
+        "admin.revoke_api_token": {"token_id": str(api_token.id)},
     }
 
 

@@ -18,6 +18,7 @@ def _check_settings(state: BlueprintSetupState) -> None:
 
 from directory.admin import (  # noqa: E402  (each registers its routes on bp)
     pages_advertisers,
+    pages_api_tokens,
     pages_articles,
     pages_audit,
     pages_centers,
@@ -33,6 +34,7 @@ from directory.admin import (  # noqa: E402  (each registers its routes on bp)
 __all__ = [
     "bp",
     "pages_advertisers",
+    "pages_api_tokens",
     "pages_articles",
     "pages_audit",
     "pages_centers",

@@ -15,6 +15,8 @@ FORM_PAGES: dict[str, str] = {
     "admin.deactivate_user": "admin.users",
     "admin.activate_user": "admin.users",
     "admin.invite_user": "admin.users",
+    "admin.issue_api_token": "admin.api_tokens",
+    "admin.revoke_api_token": "admin.api_tokens",
 }
 
 

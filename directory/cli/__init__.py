@@ -1,4 +1,4 @@
-"""Command-line groups: ``flask --app wsgi db|data|users ...``."""
+"""Command-line groups: ``flask --app wsgi db|data|tokens|users ...``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from directory.cli.db import db_group
 from directory.cli.index import index_group
 from directory.cli.search import search_command
 from directory.cli.serve import serve_command
+from directory.cli.tokens import tokens_group
 from directory.cli.users import users_group
 from directory.cli.verification import verification_group
 
@@ -21,6 +22,7 @@ def init_app(app: Flask) -> None:
         index_group,
         search_command,
         serve_command,
+        tokens_group,
         users_group,
         verification_group,
     ):

@@ -1,5 +1,6 @@
 """The data model, importable without Flask; every table registers on ``Base.metadata``."""
 
+from directory.models.api_tokens import ApiToken, ApiTokenUse, TokenScope
 from directory.models.articles import Article, ArticleCitation, ArticleFAQ
 from directory.models.audit import AuditEvent, AuditTrailError
 from directory.models.base import Base, utcnow
@@ -25,6 +26,8 @@ from directory.models.verification_records import VerificationDecision, Verifica
 
 __all__ = [
     "AdvertiserRuleError",
+    "ApiToken",
+    "ApiTokenUse",
     "Article",
     "ArticleCitation",
     "ArticleFAQ",
@@ -53,6 +56,7 @@ __all__ = [
     "StaffNoteDeletionError",
     "Taxonomy",
     "TaxonomyTerm",
+    "TokenScope",
     "User",
     "VerificationDecision",
     "VerificationRecord",
