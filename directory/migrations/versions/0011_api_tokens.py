@@ -1,7 +1,7 @@
 """api tokens: partners' hashed bearer tokens and their daily use counts
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-11-30 16:20:00.000000
 
 Another branch adds 0010; whoever merges both re-chains this one after it.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011"
-down_revision: str | None = "0009"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
