@@ -33,6 +33,10 @@ ENVIRONMENT_KEYS = (
     "STAFF_SESSION_IDLE_HOURS",
     "REVERIFY_MONTHS",
     "STAFF_INVITATION_HOURS",
+    "API_RATE_LIMIT",
+    "API_STAFF_RATE_LIMIT",
+    "API_CORS_ORIGINS",
+    "API_DOCS_ASSETS",
 )
 
 
@@ -59,6 +63,15 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": None,
         #: Months from a verification to its re-verification date (see operations.verification).
         "REVERIFY_MONTHS": 12,
+        #: API rate limits (Flask-Limiter syntax): anonymous reads per address, staff per account.
+        "API_RATE_LIMIT": "60 per minute",
+        "API_STAFF_RATE_LIMIT": "600 per minute",
+        #: Origins allowed to read the public API from a browser (comma-separated, or "*").
+        "API_CORS_ORIGINS": "*",
+        #: Seconds a shared cache may keep a public API answer.
+        "API_CACHE_MAX_AGE": 60,
+        #: Where swagger-ui-dist's files are (``make api-docs``); empty means .cache/api-docs.
+        "API_DOCS_ASSETS": None,
     }
 
 
