@@ -52,6 +52,7 @@ def init_cors(app: Flask) -> None:
         origins=origins,
         methods=["GET", "HEAD", "OPTIONS"],
         supports_credentials=False,
+        send_wildcard=origins == ["*"],
         expose_headers=[
             "ETag",
             "Last-Modified",
