@@ -55,12 +55,9 @@ def init_app(app: Flask) -> None:
 
 
 def is_private(response: Response) -> bool:
-    """Whether the response is personal: search terms in the URL, a form sent or shown, or said so.
-
-    A response that declares itself ``public`` (the API's answers on public data) keeps that.
-    """
+    """Whether the response is personal: search terms in the URL, a form sent or shown, or said so."""
     return (
-        (bool(request.query_string) and not response.cache_control.public)
+        bool(request.query_string)
         or request.method not in ("GET", "HEAD")
         or current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g  # Flask-WTF keeps it there
         or bool(response.cache_control.no_store)

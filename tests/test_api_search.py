@@ -174,9 +174,10 @@ def test_staff_filters_work_for_staff_and_are_never_cached(site, rows):
     assert response.headers["Cache-Control"] == "private, no-store"
 
 
-def test_public_answers_are_cacheable_and_conditional(api):
+def test_searches_are_conditional_but_never_stored(api):
+    """Search terms stay out of every cache, as on the site; a client may still ask If-None-Match."""
     response = api.get("/api/v1/search?therapy=esketamine")
-    assert response.headers["Cache-Control"].startswith("public")
+    assert response.headers["Cache-Control"] == "private, no-store"
     assert response.headers["Last-Modified"]
     again = api.get("/api/v1/search?therapy=esketamine", headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304
@@ -187,6 +188,13 @@ def test_public_answers_are_cacheable_and_conditional(api):
     assert since.status_code == 304
     other = api.get("/api/v1/search?therapy=tms", headers={"If-None-Match": response.headers["ETag"]})
     assert other.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v1/taxonomy", "/api/v1/articles", "/api/v1/search"])
+def test_public_data_without_search_terms_is_cacheable_and_conditional(api, path):
+    response = api.get(path)
+    assert response.headers["Cache-Control"] == "public, max-age=60"
+    assert api.get(path, headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
 
 
 @pytest.mark.parametrize(

@@ -79,7 +79,7 @@ class CenterDetailSchema(HitSchema):
 class ArticleSummarySchema(Schema):
     """An article in the list."""
 
-    slug = fields.String(required=True, metadata={"example": "what-is-esketamine"})
+    slug = fields.String(required=True, metadata={"example": "esketamine-spravato-explained"})
     title = fields.String(required=True)
     summary = fields.String(required=True)
     published_on = fields.Date(required=True)
@@ -149,5 +149,5 @@ class CenterPathSchema(Schema):
 
     id_or_slug = fields.String(
         required=True,
-        metadata={"description": "The center's id (UUID) or slug.", "example": "front-range-ketamine"},
+        metadata={"description": "The center's id (UUID) or slug.", "example": "eskerlane-mood-clinic"},
     )

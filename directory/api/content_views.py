@@ -39,7 +39,7 @@ _SLUG_PARAMETER = {
     "required": True,
     "description": "The article's slug (lowercase words joined by hyphens).",
     "schema": {"type": "string", "minLength": 1, "maxLength": 120},
-    "example": "what-is-esketamine",
+    "example": "esketamine-spravato-explained",
 }
 _CENTER_PARAMETER = {
     "in": "path",
@@ -47,7 +47,7 @@ _CENTER_PARAMETER = {
     "required": True,
     "description": "The center's id (a UUID) or its slug.",
     "schema": {"type": "string", "minLength": 1, "maxLength": 120},
-    "example": "front-range-ketamine",
+    "example": "eskerlane-mood-clinic",
 }
 
 

@@ -1,6 +1,7 @@
 """Conditional GETs for the API: ETag and Last-Modified on every answer, 304 when the client has it.
 
-Public answers are ``Cache-Control: public`` (the data is the directory's public listing); answers
+Public answers are ``Cache-Control: public`` (the directory's public listing), except that a URL carrying
+search terms stays ``private, no-store`` as on the whole site (directory.response_policy); answers
 to staff are ``private, no-store`` and never conditional on a shared cache.
 """
 

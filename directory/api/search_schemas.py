@@ -147,7 +147,7 @@ class HitSchema(Schema):
     """A center as a search hit: the same fields as ``flask search --json``."""
 
     id = fields.String(required=True, metadata={"description": "The center's id (a UUID)."})
-    slug = fields.String(required=True, metadata={"example": "front-range-ketamine"})
+    slug = fields.String(required=True, metadata={"example": "eskerlane-mood-clinic"})
     name = fields.String(required=True)
     city = fields.String(allow_none=True, required=True)
     state = fields.String(allow_none=True, required=True)
