@@ -123,6 +123,10 @@ def sample_values(site: Flask) -> dict[str, dict[str, str]]:
         "admin.activate_user": user_id,
         "admin.invite_user": user_id,
         "admin.edit_article": {"slug": article.slug},
+        "api_centers.center": {"id_or_slug": center.slug},
+        "api_articles.article": {"slug": article.slug},
+        "api_docs.asset": {"filename": "swagger-ui.css"},
+        "api_docs.static": {"filename": "docs.js"},
     }
 
 
