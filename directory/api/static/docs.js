@@ -5,7 +5,7 @@ window.addEventListener("load", function () {
     url: root.getAttribute("data-spec"),
     domNode: root,
     validatorUrl: null,
-    deepLinking: true,
+    deepLinking: false, // its links sit inside the summary buttons (nested interactive controls)
     presets: [SwaggerUIBundle.presets.apis],
     layout: "BaseLayout",
   });
