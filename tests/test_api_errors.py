@@ -4,6 +4,8 @@ rate limits answer 429 with Retry-After; CORS answers the public GETs.
 
 from __future__ import annotations
 
+import os
+import secrets
 import uuid
 from collections.abc import Iterator
 
@@ -154,3 +156,38 @@ def test_too_many_requests_answer_json_429_with_retry_after(database_url, tmp_pa
     assert "Retry-After" in body["message"]
     other_client = client.get("/api/v1/articles", environ_base={"REMOTE_ADDR": "192.0.2.78"})
     assert other_client.status_code == 200
+
+
+def test_refusals_before_any_view_are_json_too(api):
+    too_large = api.get("/api/v1/taxonomy", data="x" * (1024 * 1024 + 1))
+    assert assert_json_error(too_large, 413)["message"].startswith("Requests accept at most 1 MB")
+    assert_json_error(api.get("/api/v1/taxonomy", headers={"Host": "elsewhere.example"}), 400)
+    assert "_" in assert_json_error(api.get("/api/v1/search?q=a%00b"), 400)["errors"]
+
+
+def test_the_api_limit_is_counted_in_redis_when_configured(database_url, tmp_path):
+    pytest.importorskip("redis")
+    from tests.test_rate_limits import REDIS_URL, redis_reachable
+
+    if not redis_reachable():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Redis is not answering at 127.0.0.1:6379; .ci/run starts it")
+        pytest.skip("Redis is not running at 127.0.0.1:6379")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "tests",
+            "DATABASE_URL": database_url,
+            "SEARCH_INDEX_DIR": str(tmp_path / "index"),
+            "RATELIMIT_STORAGE_URI": REDIS_URL,
+            "API_RATE_LIMIT": "2 per 9 hours",
+        }
+    )
+    peer = {"REMOTE_ADDR": f"2001:db8::{secrets.token_hex(2)}"}  # this run's own counter
+    client = app.test_client()
+    statuses = [client.get("/api/v1/taxonomy", environ_base=peer).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    import redis
+
+    keys = redis.Redis.from_url(REDIS_URL).keys(f"*api:{peer['REMOTE_ADDR']}*")
+    assert keys, "the counter lives in Redis"
