@@ -26,7 +26,7 @@ RATE_LIMIT_HEADERS: dict[str, Any] = {
 
 
 def documented_errors(blp: Blueprint, *codes: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Document the JSON error responses ``codes`` plus :data:`COMMON_ERRORS` on a view."""
+    """Document the JSON error responses ``codes`` plus :data:`COMMON_ERRORS`, and 304, on a view."""
     descriptions = {
         400: "Parameters that cannot be searched: `errors` names each one.",
         403: "A staff-only filter without a staff session or staff token.",
@@ -36,6 +36,10 @@ def documented_errors(blp: Blueprint, *codes: int) -> Callable[[Callable[..., An
     }
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        view = blp.alt_response(
+            304,
+            description="Not Modified: the ETag (If-None-Match) or date (If-Modified-Since) still holds.",
+        )(view)
         for code in sorted({*codes, *COMMON_ERRORS}):
             headers = {"Retry-After": {"schema": {"type": "integer"}}} if code in (429, 503) else None
             view = blp.alt_response(
