@@ -10,7 +10,7 @@ credentials, so a browser never sends a staff session cookie across origins.
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app
+from flask import Blueprint, Flask, current_app, request
 from flask_cors import CORS
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -38,7 +38,14 @@ def limit_blueprint(blueprint: Blueprint) -> None:
 
     Call once per blueprint, at import: the limiter and the blueprints are shared by every app.
     """
-    limiter.shared_limit(api_rate_limit, scope="api", key_func=api_rate_key)(blueprint)
+    limiter.shared_limit(api_rate_limit, scope="api", key_func=api_rate_key, exempt_when=is_preflight)(
+        blueprint
+    )
+
+
+def is_preflight() -> bool:
+    """Tell whether this is a CORS preflight (OPTIONS), which reads nothing and is not counted."""
+    return request.method == "OPTIONS"
 
 
 def init_cors(app: Flask) -> None:
