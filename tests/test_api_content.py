@@ -121,3 +121,15 @@ def test_the_taxonomy_lists_every_scheme_with_its_search(api):
     term = schemes["therapy"]["terms"][0]
     assert term["search_url"] == f"/api/v1/search?therapy={term['code']}"
     assert api.get(term["search_url"]).status_code == 200
+
+
+def test_the_docs_page_serves_only_swagger_ui_files_and_says_when_they_are_missing(site, api, tmp_path):
+    assert api.get("/api/docs/assets/package.json").status_code == 404
+    assert api.get("/api/docs/assets/../../setup.cfg").status_code == 404
+    site.config["API_DOCS_ASSETS"] = str(tmp_path)  # an empty folder: not installed
+    try:
+        missing = api.get("/api/docs")
+        assert missing.status_code == 503
+        assert "make api-docs" in missing.get_json()["message"]
+    finally:
+        site.config["API_DOCS_ASSETS"] = None

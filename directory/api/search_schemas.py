@@ -121,11 +121,6 @@ SearchQuerySchema: type[Schema] = _QueryBase.from_dict(_fields(), name="SearchQu
 # -- the answer ---------------------------------------------------------------------------------
 
 
-def _nullable(field: fields.Field) -> fields.Field:
-    field.allow_none = True
-    return field
-
-
 class PhoneLinkSchema(Schema):
     """A phone a card shows."""
 
