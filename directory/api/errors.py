@@ -32,6 +32,8 @@ API_MESSAGES: dict[int, str] = {
     500: "The server failed to answer. Please try again later.",
     503: "The service is briefly unavailable. Wait for the number of seconds in Retry-After.",
 }
+#: Statuses whose error's own description says more than :data:`API_MESSAGES` (400, 401, 403, 413).
+MESSAGE_FROM_DESCRIPTION = frozenset({400, 401, 403, 413})
 
 
 class ErrorSchema(Schema):
@@ -117,9 +119,9 @@ def _message_and_errors(
     if isinstance(data.get("errors"), Mapping):
         errors.update({str(k): _flatten(v) for k, v in data["errors"].items()})
     message = data.get("message")
-    if message is None and code < 500 and error.description and code not in (404, 405, 429):
-        message = str(error.description) if code not in (422,) else None
-    if code == 429 and error.description:
+    if message is None and code in MESSAGE_FROM_DESCRIPTION and error.description:
+        message = str(error.description)
+    if code == 429 and error.description:  # Flask-Limiter's description is the limit ("60 per 1 minute")
         message = f"{API_MESSAGES[429]} (Limit: {error.description}.)"
     return message, errors
 
