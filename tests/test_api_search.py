@@ -4,6 +4,7 @@ from the sample directory's rows, the page envelope, places, staff-only filters 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from urllib.parse import urlencode
 
@@ -215,3 +216,14 @@ def test_bad_parameters_name_the_parameter(api, query, status, field):
     body = response.get_json()
     assert body["code"] == status and body["message"]
     assert field in body["errors"], body
+
+
+def test_hits_are_the_cli_json_hits(site, api):
+    result = site.test_cli_runner().invoke(
+        args=["search", "ketamine", "--therapy", "esketamine", "--sort", "name", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    cli = json.loads(result.output)
+    body = api.get("/api/v1/search?q=ketamine&therapy=esketamine&sort=name").get_json()
+    assert body["hits"] == cli["hits"] and body["total"] == cli["total"]
+    assert body["facets"] == cli["facets"] and body["suggestion"] == cli["suggestion"]
