@@ -9,7 +9,7 @@ PORT   ?= 5000
 SAMHSA_FILE ?= ../shared/samhsa/National_Directory_MH_Facilities_2022.xlsx
 REAL_ENV := DATABASE_URL=sqlite:///$(CURDIR)/instance/directory-real.sqlite3 SEARCH_INDEX_DIR=$(CURDIR)/instance/search-index-real
 
-.PHONY: run run-real test install browser-deps lint format clean
+.PHONY: run run-real test install browser-deps api-docs lint format clean
 
 # One virtualenv with the app and its test tools, rebuilt when the dependencies change.
 $(VENV)/.installed: setup.cfg pyproject.toml
@@ -21,7 +21,7 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 install: $(VENV)/.installed
 
 ## run: install, migrate, load the sample directory, build the search index, and serve on http://$(HOST):$(PORT)
-run: install
+run: install api-docs
 	$(FLASK) db upgrade
 	$(FLASK) data load-sample
 	$(FLASK) index rebuild
@@ -35,7 +35,7 @@ run-real: install
 	$(REAL_ENV) $(FLASK) serve --host $(HOST) --port $(PORT)
 
 ## test: install with the test extras (and, where it can, the browser test tools) and run the whole suite
-test: install browser-deps
+test: install browser-deps api-docs
 	$(BIN)/python -m pytest
 
 ## browser-deps: Debian's Chromium (as root, via apt) and axe-core (npm) for the browser tests; skipped where impossible
@@ -51,6 +51,14 @@ browser-deps:
 	    npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@4 >/dev/null \
 	      || echo "could not install axe-core: the accessibility checks will be skipped"; \
 	  else echo "npm is not installed: the accessibility checks will be skipped"; fi; }
+
+## api-docs: Swagger UI 5 (npm swagger-ui-dist) for the /api/docs page, into .cache/api-docs; skipped where impossible
+api-docs:
+	@test -f .cache/api-docs/node_modules/swagger-ui-dist/swagger-ui-bundle.js || { \
+	  if command -v npm >/dev/null 2>&1; then \
+	    npm install --silent --no-audit --no-fund --prefix .cache/api-docs swagger-ui-dist@5 >/dev/null \
+	      || echo "could not install swagger-ui-dist: /api/docs will answer 503"; \
+	  else echo "npm is not installed: /api/docs will answer 503 (the OpenAPI document still works)"; fi; }
 
 lint: install
 	$(BIN)/ruff check .

@@ -17,6 +17,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from directory import (
         access,
         admin,
+        api,
         auth,
         cli,
         database,
@@ -46,6 +47,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     app.register_blueprint(staff.bp)
     app.register_blueprint(admin.bp)
+    api.init_app(app)
     cli.init_app(app)
     proxies.init_app(app)
     return app

@@ -89,6 +89,13 @@ ACCESS: dict[str, Access] = {
 #: Whole blueprints with one rule, stated here explicitly (an endpoint entry above wins).
 BLUEPRINT_ACCESS: dict[str, Access] = {
     "public": Access.PUBLIC,
+    # The JSON API: public reads; staff-only filters are checked by the API itself (403 JSON).
+    "api_search": Access.PUBLIC,
+    "api_centers": Access.PUBLIC,
+    "api_articles": Access.PUBLIC,
+    "api_taxonomy": Access.PUBLIC,
+    "api_docs": Access.PUBLIC,
+    "api-docs": Access.PUBLIC,  # flask-smorest's OpenAPI document, /api/openapi.json
 }
 
 #: Blueprints whose pages are staff-only surfaces: never cached, never indexed.
@@ -157,7 +164,11 @@ def mark_staff_response(response: Response) -> Response:
 
 
 def forbidden_page(_error: Exception) -> Response:
-    """Say that this page is not for this account, and where to go instead."""
+    """Say that this page is not for this account, and where to go instead (JSON under /api/)."""
+    from directory.api.errors import api_error_response, is_api_request
+
+    if is_api_request():
+        return api_error_response(403)
     response = make_response(render_template("errors/forbidden.html"), 403)
     response.headers["Cache-Control"] = PRIVATE
     return response

@@ -34,6 +34,10 @@ ENVIRONMENT_KEYS = (
     "REVERIFY_MONTHS",
     "STAFF_INVITATION_HOURS",
     "RESEARCH_TEAM_EMAIL",
+    "API_RATE_LIMIT",
+    "API_STAFF_RATE_LIMIT",
+    "API_CORS_ORIGINS",
+    "API_DOCS_ASSETS",
 )
 
 
@@ -62,6 +66,15 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "REVERIFY_MONTHS": 12,
         #: The research team's shared address, published in HSDS exports (default: research@ the site's host).
         "RESEARCH_TEAM_EMAIL": None,
+        #: API rate limits (Flask-Limiter syntax): anonymous reads per address, staff per account.
+        "API_RATE_LIMIT": "60 per minute",
+        "API_STAFF_RATE_LIMIT": "600 per minute",
+        #: Origins allowed to read the public API from a browser (comma-separated, or "*").
+        "API_CORS_ORIGINS": "*",
+        #: Seconds a shared cache may keep a public API answer.
+        "API_CACHE_MAX_AGE": 60,
+        #: Where swagger-ui-dist's files are (``make api-docs``); empty means .cache/api-docs.
+        "API_DOCS_ASSETS": None,
     }
 
 

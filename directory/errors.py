@@ -15,6 +15,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, ProgrammingErr
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from directory.api.errors import api_error_response, http_error_response, is_api_request
 from directory.logs import describe_exception, private_traceback
 
 #: Seconds a person (or a client) is asked to wait when the database is unavailable.
@@ -102,9 +103,14 @@ def same_site_referrer() -> str | None:
 
 
 def http_error_page(error: HTTPException) -> Response | HTTPException:
-    """Render an HTTP error (404, 405, 400, 429 ...) in the site's layout, keeping its own headers (Allow)."""
+    """Render an HTTP error (404, 405, 400, 429 ...) in the site's layout, keeping its own headers (Allow).
+
+    Under /api/ the API's JSON error answers instead (see :mod:`directory.api.errors`).
+    """
     if error.code is None or error.code < 400:
         return error  # not an error: answered as Werkzeug built it
+    if is_api_request():
+        return http_error_response(error)
     if error.code >= 500:
         return _server_error_response(unavailable=False, status=error.code)
     response = make_response(
@@ -134,6 +140,11 @@ def _missing_schema(error: SQLAlchemyError) -> bool:
 def server_error_page(error: InternalServerError) -> Response:
     """Render the page for an unexpected error: 503 while the database is unavailable, else 500."""
     unavailable = database_unavailable(error.original_exception)
+    if is_api_request():
+        return api_error_response(
+            503 if unavailable else 500,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)} if unavailable else None,
+        )
     return _server_error_response(unavailable=unavailable, status=503 if unavailable else 500)
 
 

@@ -26,6 +26,8 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge, SecurityError
 from werkzeug.wsgi import get_content_length
 
+from directory.api.errors import api_error_response, is_api_request
+
 #: Characters no database here can store as text: NUL and UTF-16 surrogates without a partner.
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 #: What Werkzeug reads a path's bytes that are not UTF-8 as (encoded surrogates, overlong or cut
@@ -160,6 +162,9 @@ def _named(kind: str, name: str) -> str:
 def unstorable_text_page(error: UnstorableText) -> ResponseReturnValue:
     """Answer 400 with what to do: JSON for JSON clients, else a page; the text itself is never shown."""
     saved = "Nothing was searched or saved."
+    if is_api_request():
+        message = f"{error.description} {saved} Send it again without NUL (\\u0000) or unpaired surrogates."
+        return api_error_response(400, message, {"_": [error.description]})
     if request.is_json or request.accept_mimetypes.best == "application/json":
         message = (
             f"{error.description} {saved} Send the text again without NUL (\\u0000) or unpaired surrogates."
@@ -182,6 +187,8 @@ def unstorable_text_page(error: UnstorableText) -> ResponseReturnValue:
 
 def untrusted_host_page(_error: SecurityError) -> ResponseReturnValue:
     """Answer a request for a host this site does not serve, without repeating the host it named."""
+    if is_api_request():
+        return api_error_response(400, "This site does not answer to the host name this request was sent to.")
     return (
         "This site does not answer to the host name this request was sent to.\n",
         400,

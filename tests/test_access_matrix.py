@@ -131,6 +131,10 @@ def sample_values(site: Flask) -> dict[str, dict[str, str]]:
         "admin.invite_user": user_id,
         "admin.edit_article": {"slug": article.slug},
         "admin.revoke_api_token": {"token_id": str(api_token.id)},
+        "api_centers.center": {"id_or_slug": center.slug},
+        "api_articles.article": {"slug": article.slug},
+        "api_docs.asset": {"filename": "swagger-ui.css"},
+        "api_docs.static": {"filename": "docs.js"},
     }
 
 

@@ -42,3 +42,14 @@ def test_the_table_prints_both_pages_the_ratio_and_the_target(report):
     assert all(f"{kind} " in table.splitlines()[-1] for kind in slow)
     assert ("met by every query kind" in table) == (not slow)
     json.dumps(report)  # the --json output is plain JSON
+
+
+def test_the_api_search_is_measured_on_the_public_search_pages_queries(report):
+    assert set(report["api"]) == set(bench.SEARCH_KINDS)
+    for comparison in (*report["api"].values(), report["api_overall"]):
+        assert set(comparison) == {"public", "api", "ratio_p50", "ratio_p95"}
+        assert comparison["ratio_p50"] == pytest.approx(
+            comparison["api"]["p50_ms"] / comparison["public"]["p50_ms"], abs=0.01
+        )
+    table = bench.api_table(report)
+    assert "api p50" in table and "target: api p50 <= 1.5x public p50" in table

@@ -8,6 +8,9 @@ It then measures the staff console's search page, signed in as a specialist, on 
 as the public search page (the same query strings, at ``/staff/search``), taking each console
 request right after its public twin so that both see the same machine load, and prints both
 medians and p95s and their ratio (the console's target: at most 1.5 times the public page).
+
+Last, it measures the JSON API's search (``/api/v1/search``) on the same query strings, each API
+request right after its public twin, and prints the API/public ratios (the same 1.5x target).
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 SEARCH_KINDS = ("search_text_near", "search_filters", "search_empty")
 #: The console's answer may take at most this many times the public page's server time.
 CONSOLE_TARGET_RATIO = 1.5
+#: The API's search may take at most this many times the public search page's server time.
+API_TARGET_RATIO = 1.5
 BENCH_EMAIL = "bench-specialist@example.org"
 BENCH_PASSWORD = "bench password, never used outside the benchmark"
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -67,7 +72,12 @@ def measure(requests: int) -> dict[str, Any]:
         url = f"sqlite:///{Path(workdir) / 'bench.sqlite3'}"
         upgrade_database(url)
         app = create_app(
-            {"DATABASE_URL": url, "SEARCH_INDEX_DIR": str(Path(workdir) / "index"), "SECRET_KEY": "bench"}
+            {
+                "DATABASE_URL": url,
+                "SEARCH_INDEX_DIR": str(Path(workdir) / "index"),
+                "SECRET_KEY": "bench",
+                "API_RATE_LIMIT": "1000000 per minute",
+            }
         )
         with app.app_context():
             session = get_session()
@@ -82,9 +92,10 @@ def measure(requests: int) -> dict[str, Any]:
         urls = page_urls(slug)
         results = {kind: _figures(_timings(client, paths, requests)) for kind, paths in urls.items()}
         console = measure_console(app.test_client(), app.test_client(), urls, requests)
+        api = measure_api(app.test_client(), app.test_client(), urls, requests)
         app.extensions["database"].dispose()
     every = [value["p50_ms"] for value in results.values()]
-    return {"pages": results, "median_of_medians_ms": round(statistics.median(every), 2), **console}
+    return {"pages": results, "median_of_medians_ms": round(statistics.median(every), 2), **console, **api}
 
 
 def measure_console(
@@ -109,6 +120,29 @@ def measure_console(
         console_all += console_times
         kinds[kind] = _comparison(public_times, console_times)
     return {"console": kinds, "console_overall": _comparison(public_all, console_all)}
+
+
+def measure_api(
+    public: FlaskClient, api: FlaskClient, urls: dict[str, list[str]], requests: int
+) -> dict[str, Any]:
+    """Time each public search URL and the API's search on the same query string in turn."""
+    kinds: dict[str, Any] = {}
+    public_all: list[float] = []
+    api_all: list[float] = []
+    for kind in SEARCH_KINDS:
+        public_times: list[float] = []
+        api_times: list[float] = []
+        for path in urls[kind]:
+            api_path = "/api/v1" + path
+            public.get(path)  # warm-up
+            api.get(api_path)
+            for _ in range(requests):
+                public_times += _timings(public, [path], 1, warm=False)
+                api_times += _timings(api, [api_path], 1, warm=False)
+        public_all += public_times
+        api_all += api_times
+        kinds[kind] = _comparison(public_times, api_times, "api")
+    return {"api": kinds, "api_overall": _comparison(public_all, api_all, "api")}
 
 
 def sign_in(client: FlaskClient) -> None:
@@ -146,12 +180,12 @@ def _figures(timings: list[float]) -> dict[str, float]:
     }
 
 
-def _comparison(public: list[float], console: list[float]) -> dict[str, Any]:
-    """Return both pages' figures and the console's ratio to the public page (p50 and p95)."""
+def _comparison(public: list[float], console: list[float], name: str = "console") -> dict[str, Any]:
+    """Return both pages' figures and the other page's (``name``) ratio to the public page (p50 and p95)."""
     public_figures, console_figures = _figures(public), _figures(console)
     return {
         "public": public_figures,
-        "console": console_figures,
+        name: console_figures,
         "ratio_p50": round(console_figures["p50_ms"] / public_figures["p50_ms"], 2),
         "ratio_p95": round(console_figures["p95_ms"] / public_figures["p95_ms"], 2),
     }
@@ -172,6 +206,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             print(f"{kind:<18} {value['p50_ms']:>8} {value['p95_ms']:>8}")
         print()
         print(console_table(figures))
+        print()
+        print(api_table(figures))
     return figures
 
 
@@ -198,6 +234,30 @@ def console_table(figures: dict[str, Any]) -> str:
     by_kind = f"; not met by {', '.join(misses)}" if misses else "; met by every query kind"
     lines.append(
         f"target: console p50 <= {CONSOLE_TARGET_RATIO:g}x public p50 ({verdict} overall: {ratio}x{by_kind})"
+    )
+    return "\n".join(lines)
+
+
+def api_table(figures: dict[str, Any]) -> str:
+    """Return the API-versus-public-page comparison as a table, with the target's verdict."""
+    lines = [
+        f"{'api vs public':<18} {'public p50':>10} {'api p50':>8} {'ratio':>6}"
+        f" {'public p95':>10} {'api p95':>8} {'ratio':>6}"
+    ]
+    for kind, value in (*figures["api"].items(), ("overall", figures["api_overall"])):
+        lines.append(
+            f"{kind:<18} {value['public']['p50_ms']:>10} {value['api']['p50_ms']:>8}"
+            f" {value['ratio_p50']:>6} {value['public']['p95_ms']:>10} {value['api']['p95_ms']:>8}"
+            f" {value['ratio_p95']:>6}"
+        )
+    ratio = figures["api_overall"]["ratio_p50"]
+    verdict = "met" if ratio <= API_TARGET_RATIO else "NOT met"
+    misses = [
+        f"{kind} {v['ratio_p50']}x" for kind, v in figures["api"].items() if v["ratio_p50"] > API_TARGET_RATIO
+    ]
+    by_kind = f"; not met by {', '.join(misses)}" if misses else "; met by every query kind"
+    lines.append(
+        f"target: api p50 <= {API_TARGET_RATIO:g}x public p50 ({verdict} overall: {ratio}x{by_kind})"
     )
     return "\n".join(lines)
 

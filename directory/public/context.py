@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Response, current_app, render_template, request
+from flask.typing import ResponseReturnValue
 
+from directory.api.errors import api_error_response, is_api_request
 from directory.public import bp
 from directory.search import get_search_service
 
@@ -58,8 +60,10 @@ def privacy_headers(response: Response) -> Response:
 
 
 @bp.app_errorhandler(413)
-def too_large(_error: Exception) -> tuple[str, int]:
-    """Refuse an oversized body with a page that says what to do."""
+def too_large(_error: Exception) -> ResponseReturnValue:
+    """Refuse an oversized body with a page that says what to do (the JSON error under /api/)."""
+    if is_api_request():
+        return api_error_response(413, "Requests accept at most 1 MB; this one sent more. Send less.")
     return (
         render_template(
             "public/form_error.html",
