@@ -32,23 +32,23 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from sqlalchemy import ColumnElement, false, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from directory.hsds import ids, marks
 from directory.hsds.api_filters import parse_id, parse_moment, parse_postcode, parse_proximity
 from directory.hsds.errors import HsdsQueryError
 from directory.hsds.export import iter_center_rows, load_vocabulary, rows_of_centers
 from directory.hsds.layout import Layout, load_layout
-from directory.hsds.mapping import Row, Rows, TermSortKey, term_sort_key, vocabulary_rows
-from directory.hsds.nesting import ServiceNester
+from directory.hsds.mapping import Row, Rows, TermSortKey, listing_rows, term_sort_key, vocabulary_rows
+from directory.hsds.nesting import ServiceNester, in_layout
 from directory.hsds.paging import PageRequest, page_envelope
 from directory.hsds.publisher import Publisher
 from directory.hsds.samhsa_codes import samhsa_codes
-from directory.models import Center, ListingStatus, Location, TaxonomyTerm, center_terms
+from directory.models import Center, ListingStatus, Location, Taxonomy, TaxonomyTerm, center_terms
 from directory.search import CenterQuery, Viewer, search_centers
 from search_index import SearchError
 from search_index.geo import haversine_miles, zip_centroid
@@ -80,17 +80,44 @@ def _layout() -> Layout:
 
 
 class Catalog:
-    """The published vocabulary for one query: its rows, nester and the HSDS ids of its terms."""
+    """The published vocabulary for one query, read from the database only when first needed."""
 
     def __init__(self, session: Session, publisher: Publisher) -> None:
-        schemes = load_vocabulary(session)
-        self.term_key: TermSortKey = term_sort_key(schemes)
-        self.rows: Rows = vocabulary_rows(schemes, publisher, samhsa_codes())
-        self.nester = ServiceNester(_layout(), self.rows)
-        self.term_ids = {
-            ids.term_id(term.scheme, term.code): term.id for scheme in schemes for term in scheme.terms
+        self.session = session
+        self.publisher = publisher
+        self.layout = _layout()
+
+    @cached_property
+    def schemes(self) -> Sequence[Taxonomy]:
+        """Return the vocabulary's schemes with their terms."""
+        return load_vocabulary(self.session)
+
+    @cached_property
+    def term_key(self) -> TermSortKey:
+        """Return the vocabulary's term order."""
+        return term_sort_key(self.schemes)
+
+    @cached_property
+    def rows(self) -> Rows:
+        """Return the taxonomy and taxonomy_term rows (with the directory marks)."""
+        return vocabulary_rows(self.schemes, self.publisher, samhsa_codes())
+
+    @cached_property
+    def nester(self) -> ServiceNester:
+        """Return the nester of full services, with this vocabulary."""
+        return ServiceNester(self.layout, self.rows)
+
+    @cached_property
+    def term_ids(self) -> dict[uuid.UUID, int]:
+        """Return each term's database id by its HSDS id."""
+        return {
+            ids.term_id(term.scheme, term.code): term.id for scheme in self.schemes for term in scheme.terms
         }
-        self.scheme_codes = {ids.taxonomy_id(scheme.code): scheme.code for scheme in schemes}
+
+    @cached_property
+    def scheme_codes(self) -> dict[uuid.UUID, str]:
+        """Return each scheme's code by its HSDS taxonomy id."""
+        return {ids.taxonomy_id(scheme.code): scheme.code for scheme in self.schemes}
 
     def term_condition(self, term: uuid.UUID) -> ColumnElement[bool]:
         """Return the SQL condition "the center's service has the term ``term``"."""
@@ -118,8 +145,8 @@ class Catalog:
 
     def service_summary(self, rows: Rows) -> dict[str, Any]:
         """Return a center's service with its one-to-one fields and its organization (``service_list``)."""
-        service = self.nester.object("service", rows["service"][0], {"organization_id", "program_id"})
-        service["organization"] = self.nester.object("organization", rows["organization"][0])
+        service = in_layout(self.layout, "service", rows["service"][0], {"organization_id", "program_id"})
+        service["organization"] = in_layout(self.layout, "organization", rows["organization"][0])
         return service
 
 
@@ -197,7 +224,7 @@ def list_services(
     filters = ServiceFilters.parse(search, taxonomy_term_id, taxonomy_id, organization_id, modified_after)
     catalog = Catalog(session, publisher)
     center_ids = matching_centers(session, catalog, filters)
-    rows = rows_of_centers(session, list(request.slice(center_ids)), catalog.term_key, publisher)
+    rows = listings(session, request.slice(center_ids), publisher)
     return page_envelope([catalog.service_summary(one) for one in rows], len(center_ids), request)
 
 
@@ -236,6 +263,13 @@ def matching_centers(session: Session, catalog: Catalog, filters: ServiceFilters
     return sorted((one for one in center_ids if one in ranks), key=ranks.__getitem__)
 
 
+def listings(session: Session, center_ids: Sequence[uuid.UUID], publisher: Publisher) -> list[Rows]:
+    """Return the :func:`~directory.hsds.mapping.listing_rows` of ``center_ids``, in order (two queries)."""
+    statement = select(Center).where(Center.id.in_(center_ids)).options(selectinload(Center.locations))
+    centers = {center.id: center for center in session.scalars(statement)} if center_ids else {}
+    return [listing_rows(centers[one], publisher) for one in center_ids if one in centers]
+
+
 def search_ranks(text: str) -> dict[uuid.UUID, int]:
     """Return the place in relevance order of every published center the full-text search finds."""
     ranks: dict[uuid.UUID, int] = {}
@@ -267,8 +301,8 @@ def list_organizations(
     request = PageRequest.of(page, per_page)
     catalog = Catalog(session, publisher)
     center_ids = matching_centers(session, catalog, ServiceFilters.parse(search))
-    rows = rows_of_centers(session, list(request.slice(center_ids)), catalog.term_key, publisher)
-    contents = [catalog.nester.object("organization", one["organization"][0]) for one in rows]
+    rows = listings(session, request.slice(center_ids), publisher)
+    contents = [in_layout(catalog.layout, "organization", one["organization"][0]) for one in rows]
     return page_envelope(contents, len(center_ids), request)
 
 
@@ -342,9 +376,7 @@ def list_service_at_locations(
         order = {center_id: index for index, center_id in enumerate(center_ids)}
         places.sort(key=lambda place: (place.miles, order[place.center_id], place.ordinal))
     shown = list(request.slice(places))
-    loaded = rows_of_centers(
-        session, list(dict.fromkeys(p.center_id for p in shown)), catalog.term_key, publisher
-    )
+    loaded = listings(session, list(dict.fromkeys(place.center_id for place in shown)), publisher)
     by_center = {uuid.UUID(rows["organization"][0]["id"]): rows for rows in loaded}
     contents = [_service_at_location(catalog, by_center[place.center_id], place) for place in shown]
     return page_envelope(contents, len(places), request)
@@ -397,9 +429,9 @@ def _service_at_location(catalog: Catalog, rows: Rows, place: _Place) -> dict[st
     """Return one service at one location with the location's and service's one-to-one fields."""
     wanted = str(ids.part_id(place.center_id, "service_at_location", place.ordinal))
     row = next(one for one in rows["service_at_location"] if one["id"] == wanted)
-    nested = catalog.nester.object("service_at_location", row, {"service_id", "location_id"})
+    nested = in_layout(catalog.layout, "service_at_location", row, {"service_id", "location_id"})
     location = next(one for one in rows["location"] if one["id"] == row["location_id"])
-    nested["location"] = catalog.nester.object("location", location, {"organization_id"})
+    nested["location"] = in_layout(catalog.layout, "location", location, {"organization_id"})
     nested["service"] = catalog.service_summary(rows)
     return nested
 

@@ -12,6 +12,13 @@ from directory.hsds.mapping import Row, Rows
 PHONE_LINKS = {"location_id", "service_id", "organization_id", "contact_id", "service_at_location_id"}
 
 
+def in_layout(
+    layout: Layout, resource: str, row: Row, leave_out: set[str] | frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """Return ``row`` with ``layout``'s column order for ``resource``, without the ``leave_out`` columns."""
+    return {name: row[name] for name in layout.columns(resource) if name in row and name not in leave_out}
+
+
 class ServiceNester:
     """Build nested service objects, with column order from the layout and terms from the vocabulary."""
 
@@ -45,9 +52,7 @@ class ServiceNester:
         self, resource: str, row: Row, leave_out: set[str] | frozenset[str] = frozenset()
     ) -> dict[str, Any]:
         """Return ``row`` with the layout's column order, without the linking columns."""
-        return {
-            name: row[name] for name in self.layout.columns(resource) if name in row and name not in leave_out
-        }
+        return in_layout(self.layout, resource, row, leave_out)
 
     def _phone(self, row: Row, attributes: dict[str, list[Row]]) -> dict[str, Any]:
         phone = self.object("phone", row, PHONE_LINKS)
