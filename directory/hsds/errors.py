@@ -19,3 +19,12 @@ def rejected_package(folder: object, problems: list[str]) -> HSDSError:
         f"The HSDS package in {folder} cannot be imported ({len(problems)} problem(s)); nothing was written.",
         problems,
     )
+
+
+class HsdsQueryError(HSDSError):
+    """A parameter of an HSDS API query is invalid: ``field`` names it, the message says what to send."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message, [f"{field}: {message}"])
+        self.field = field
+        self.message = message

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
@@ -18,7 +19,7 @@ from directory.hsds.mapping import Rows, TermSortKey, center_rows, term_sort_key
 from directory.hsds.nesting import ServiceNester
 from directory.hsds.publisher import Publisher, current_publisher
 from directory.hsds.samhsa_codes import samhsa_codes
-from directory.models import AuditEvent, Center, Taxonomy
+from directory.models import AuditEvent, Center, ListingStatus, Taxonomy
 from directory.operations.sample_data import Progress, no_progress
 
 BATCH = 200
@@ -83,25 +84,39 @@ def count_centers(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Center)) or 0
 
 
-def iter_center_rows(session: Session, term_key: TermSortKey, publisher: Publisher) -> Iterator[Rows]:
-    """Yield the HSDS rows of every center, published or not, by slug, loaded in batches."""
-    center_ids = session.scalars(select(Center.id).order_by(Center.slug)).all()
+def iter_center_rows(
+    session: Session, term_key: TermSortKey, publisher: Publisher, *, published_only: bool = False
+) -> Iterator[Rows]:
+    """Yield the HSDS rows of every center (or every published one), by slug, loaded in batches."""
+    statement = select(Center.id).order_by(Center.slug)
+    if published_only:
+        statement = statement.where(Center.status == ListingStatus.PUBLISHED)
+    center_ids = session.scalars(statement).all()
     for start in range(0, len(center_ids), BATCH):
-        batch = center_ids[start : start + BATCH]
-        statement = (
-            select(Center)
-            .where(Center.id.in_(batch))
-            .options(
-                selectinload(Center.locations),
-                selectinload(Center.phones),
-                selectinload(Center.service_areas),
-                selectinload(Center.terms),
-            )
+        yield from rows_of_centers(session, center_ids[start : start + BATCH], term_key, publisher)
+
+
+def rows_of_centers(
+    session: Session, center_ids: Sequence[uuid.UUID], term_key: TermSortKey, publisher: Publisher
+) -> list[Rows]:
+    """Return the HSDS rows of the centers ``center_ids``, in that order, loaded together (six queries)."""
+    statement = (
+        select(Center)
+        .where(Center.id.in_(center_ids))
+        .options(
+            selectinload(Center.locations),
+            selectinload(Center.phones),
+            selectinload(Center.service_areas),
+            selectinload(Center.terms),
         )
-        centers = {center.id: center for center in session.scalars(statement)}
-        events = audit_trails(session, [str(center_id) for center_id in batch])
-        for center_id in batch:
-            yield center_rows(centers[center_id], term_key, publisher, events[str(center_id)])
+    )
+    centers = {center.id: center for center in session.scalars(statement)}
+    events = audit_trails(session, [str(center_id) for center_id in center_ids])
+    return [
+        center_rows(centers[center_id], term_key, publisher, events[str(center_id)])
+        for center_id in center_ids
+        if center_id in centers
+    ]
 
 
 def audit_trails(session: Session, record_ids: Sequence[str]) -> dict[str, list[AuditEvent]]:

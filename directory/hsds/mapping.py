@@ -76,6 +76,7 @@ __all__ = [
     "Row",
     "Rows",
     "center_rows",
+    "listing_rows",
     "term_sort_key",
     "vocabulary_rows",
 ]
@@ -203,10 +204,7 @@ def center_rows(
 ) -> Rows:
     """Return every HSDS row of one center, by resource name; ``events`` are its audit trail, oldest first."""
     service = ids.service_id(center.id)
-    rows: Rows = defaultdict(list)
-    rows["organization"].append(_organization(center))
-    rows["service"].append(_service(center, service, publisher))
-    _add_locations(rows, center, service)
+    rows = listing_rows(center, publisher)
     _add_phones(rows, center, service)
     for area in sorted(center.service_areas, key=lambda area: area.state):
         state = US_STATES.get(area.state, area.state)
@@ -234,6 +232,16 @@ def center_rows(
         rows["attribute"].append(mark_attribute(service, "service", marks.ADVERTISER, marks.ADVERTISER_VALUE))
     rows["cost_option"].extend(_cost_options(center, service))
     rows["metadata"].extend(metadata_rows(events, service, publisher))
+    return rows
+
+
+def listing_rows(center: Center, publisher: Publisher) -> Rows:
+    """Return a center's organization, service and location rows (what lists show; needs only locations)."""
+    service = ids.service_id(center.id)
+    rows: Rows = defaultdict(list)
+    rows["organization"].append(_organization(center))
+    rows["service"].append(_service(center, service, publisher))
+    _add_locations(rows, center, service)
     return rows
 
 

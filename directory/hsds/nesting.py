@@ -12,6 +12,13 @@ from directory.hsds.mapping import Row, Rows
 PHONE_LINKS = {"location_id", "service_id", "organization_id", "contact_id", "service_at_location_id"}
 
 
+def in_layout(
+    layout: Layout, resource: str, row: Row, leave_out: set[str] | frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """Return ``row`` with ``layout``'s column order for ``resource``, without the ``leave_out`` columns."""
+    return {name: row[name] for name in layout.columns(resource) if name in row and name not in leave_out}
+
+
 class ServiceNester:
     """Build nested service objects, with column order from the layout and terms from the vocabulary."""
 
@@ -25,57 +32,55 @@ class ServiceNester:
         attributes: dict[str, list[Row]] = defaultdict(list)
         for attribute in rows["attribute"]:
             attributes[attribute["link_id"]].append(attribute)
-        service = self._object("service", rows["service"][0], {"organization_id", "program_id"})
+        service = self.object("service", rows["service"][0], {"organization_id", "program_id"})
         service["phones"] = [self._phone(phone, attributes) for phone in rows["phone"]]
         service["service_areas"] = [
-            self._object("service_area", row, {"service_id"}) for row in rows["service_area"]
+            self.object("service_area", row, {"service_id"}) for row in rows["service_area"]
         ]
         service["service_at_locations"] = [
             self._service_at_location(row, rows) for row in rows["service_at_location"]
         ]
-        service["organization"] = self._object("organization", rows["organization"][0])
+        service["organization"] = self.object("organization", rows["organization"][0])
         service["cost_options"] = [
-            self._object("cost_option", row, {"service_id"}) for row in rows["cost_option"]
+            self.object("cost_option", row, {"service_id"}) for row in rows["cost_option"]
         ]
         service["attributes"] = [self._attribute(row) for row in attributes[service["id"]]]
-        service["metadata"] = [self._object("metadata", row, {"resource_id"}) for row in rows["metadata"]]
+        service["metadata"] = [self.object("metadata", row, {"resource_id"}) for row in rows["metadata"]]
         return service
 
-    def _object(
+    def object(
         self, resource: str, row: Row, leave_out: set[str] | frozenset[str] = frozenset()
     ) -> dict[str, Any]:
         """Return ``row`` with the layout's column order, without the linking columns."""
-        return {
-            name: row[name] for name in self.layout.columns(resource) if name in row and name not in leave_out
-        }
+        return in_layout(self.layout, resource, row, leave_out)
 
     def _phone(self, row: Row, attributes: dict[str, list[Row]]) -> dict[str, Any]:
-        phone = self._object("phone", row, PHONE_LINKS)
+        phone = self.object("phone", row, PHONE_LINKS)
         if attributes[row["id"]]:
             phone["attributes"] = [self._attribute(attribute) for attribute in attributes[row["id"]]]
         return phone
 
     def _service_at_location(self, row: Row, rows: Rows) -> dict[str, Any]:
-        nested = self._object("service_at_location", row, {"service_id", "location_id"})
+        nested = self.object("service_at_location", row, {"service_id", "location_id"})
         location = next(loc for loc in rows["location"] if loc["id"] == row["location_id"])
-        nested["location"] = self._object("location", location, {"organization_id"})
+        nested["location"] = self.object("location", location, {"organization_id"})
         nested["location"]["addresses"] = [
-            self._object("address", address, {"location_id"})
+            self.object("address", address, {"location_id"})
             for address in rows["address"]
             if address["location_id"] == location["id"]
         ]
         return nested
 
     def _attribute(self, row: Row) -> dict[str, Any]:
-        attribute = self._object("attribute", row, {"link_id", "taxonomy_term_id"})
-        attribute["taxonomy_term"] = self._term(self.terms[row["taxonomy_term_id"]])
+        attribute = self.object("attribute", row, {"link_id", "taxonomy_term_id"})
+        attribute["taxonomy_term"] = self.term(self.terms[row["taxonomy_term_id"]])
         return attribute
 
-    def _term(self, row: Row) -> dict[str, Any]:
+    def term(self, row: Row) -> dict[str, Any]:
         """Return a term with its taxonomy as ``taxonomy_detail``, right after ``taxonomy``."""
         term: dict[str, Any] = {}
-        for name, value in self._object("taxonomy_term", row, {"taxonomy_id"}).items():
+        for name, value in self.object("taxonomy_term", row, {"taxonomy_id"}).items():
             term[name] = value
             if name == "taxonomy":
-                term["taxonomy_detail"] = self._object("taxonomy", self.taxonomies[row["taxonomy_id"]])
+                term["taxonomy_detail"] = self.object("taxonomy", self.taxonomies[row["taxonomy_id"]])
         return term
