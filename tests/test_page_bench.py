@@ -22,6 +22,14 @@ def test_every_page_kind_has_its_median_and_p95(report):
         assert all(isinstance(value, float) and value > 0 for value in figures.values())
 
 
+def test_the_budget_line_names_the_page_kinds_over_it(report):
+    line = bench.budget_line(report)
+    over = [kind for kind, value in report["pages"].items() if value["p50_ms"] >= bench.PAGE_BUDGET_MS]
+    assert line.startswith("budget: every page kind p50 < 50 ms")
+    assert ("met by every page kind" in line) == (not over)
+    assert all(kind in line for kind in over)
+
+
 def test_the_console_is_measured_on_the_public_search_pages_queries(report):
     assert set(report["console"]) == set(bench.SEARCH_KINDS)
     for comparison in (*report["console"].values(), report["console_overall"]):

@@ -42,6 +42,10 @@ SEARCH_KINDS = ("search_text_near", "search_filters", "search_empty")
 CONSOLE_TARGET_RATIO = 1.5
 #: The API's search may take at most this many times the public search page's server time.
 API_TARGET_RATIO = 1.5
+#: Every public page kind's server time at p50 stays under this budget (milliseconds).
+PAGE_BUDGET_MS = 50.0
+#: Page kinds that answer with another status than 200 (an error page is a page of the site too).
+EXPECTED_STATUS = {"not_found": 404}
 BENCH_EMAIL = "bench-specialist@example.org"
 BENCH_PASSWORD = "bench password, never used outside the benchmark"
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -60,9 +64,15 @@ def page_urls(center_slug: str) -> dict[str, list[str]]:
             "/search?level_of_care=residential&payment=medicaid",
         ],
         "search_empty": ["/search?q=xyzzyq"],
+        "search_corrected": ["/search?q=spravado", "/search?q=ketamne&near=84101"],
         "center": [f"/centers/{center_slug}"],
         "article": ["/articles/ketamine-for-depression", "/articles/what-verified-and-advertiser-mean"],
         "landing": ["/therapies/ketamine-assisted-therapy", "/therapies/depression-rehab/ca"],
+        "articles": ["/articles"],
+        "promises": ["/promises"],
+        "list_center_form": ["/list-your-center"],
+        "vocabulary": ["/vocabulary", "/vocabulary/therapy"],
+        "not_found": ["/centers/no-such-center", "/therapies/no-such-therapy"],
     }
 
 
@@ -90,7 +100,10 @@ def measure(requests: int) -> dict[str, Any]:
             )
         client = app.test_client()
         urls = page_urls(slug)
-        results = {kind: _figures(_timings(client, paths, requests)) for kind, paths in urls.items()}
+        results = {
+            kind: _figures(_timings(client, paths, requests, status=EXPECTED_STATUS.get(kind, 200)))
+            for kind, paths in urls.items()
+        }
         console = measure_console(app.test_client(), app.test_client(), urls, requests)
         api = measure_api(app.test_client(), app.test_client(), urls, requests)
         app.extensions["database"].dispose()
@@ -157,7 +170,9 @@ def sign_in(client: FlaskClient) -> None:
         raise RuntimeError(f"signing in answered {response.status_code}")
 
 
-def _timings(client: FlaskClient, paths: list[str], requests: int, *, warm: bool = True) -> list[float]:
+def _timings(
+    client: FlaskClient, paths: list[str], requests: int, *, warm: bool = True, status: int = 200
+) -> list[float]:
     """Return the milliseconds of ``requests`` GETs of each path (after one warm-up GET each)."""
     timings: list[float] = []
     for url_path in paths:
@@ -167,7 +182,7 @@ def _timings(client: FlaskClient, paths: list[str], requests: int, *, warm: bool
             started = time.perf_counter()
             response = client.get(url_path)
             timings.append((time.perf_counter() - started) * 1000)
-            if response.status_code != 200:
+            if response.status_code != status:
                 raise RuntimeError(f"{url_path} answered {response.status_code}")
     return timings
 
@@ -204,11 +219,19 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print(f"{'page':<18} {'p50 ms':>8} {'p95 ms':>8}")
         for kind, value in figures["pages"].items():
             print(f"{kind:<18} {value['p50_ms']:>8} {value['p95_ms']:>8}")
+        print(budget_line(figures))
         print()
         print(console_table(figures))
         print()
         print(api_table(figures))
     return figures
+
+
+def budget_line(figures: dict[str, Any]) -> str:
+    """Return whether every page kind's p50 is under :data:`PAGE_BUDGET_MS`, naming any over it."""
+    over = [kind for kind, value in figures["pages"].items() if value["p50_ms"] >= PAGE_BUDGET_MS]
+    verdict = f"not met by {', '.join(over)}" if over else "met by every page kind"
+    return f"budget: every page kind p50 < {PAGE_BUDGET_MS:g} ms ({verdict})"
 
 
 def console_table(figures: dict[str, Any]) -> str:
