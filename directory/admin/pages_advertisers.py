@@ -50,10 +50,7 @@ def advertisers() -> Response | tuple[str, int]:
         abort(403)
     except OperationError as error:
         session.rollback()
-        for name, messages in error.field_errors.items():
-            getattr(form, name).errors = [*getattr(form, name).errors, *messages]
-        if not error.field_errors:
-            form.add_error(error.message)
+        form.show_refusal(error)
         return _page(form, within, 400 if error.field_errors else 409)
     session.commit()
     flash(f"{found.name} is an advertiser until {form.ends_on.data.isoformat()}.", "info")

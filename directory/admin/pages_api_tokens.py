@@ -50,10 +50,7 @@ def issue_api_token() -> Response:
         )
     except OperationError as error:
         session.rollback()
-        for name, messages in error.field_errors.items():
-            getattr(form, name).errors = [*getattr(form, name).errors, *messages]
-        if not error.field_errors:
-            form.add_error(error.message)
+        form.show_refusal(error)
         return _page(form, status=403 if isinstance(error, PermissionDenied) else 400)
     session.commit()
     response = _page(_empty_form(), issued=token, raw_token=raw_token)

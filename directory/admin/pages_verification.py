@@ -93,12 +93,7 @@ def verify_center(slug: str) -> Response | tuple[str, int]:
         abort(403)
     except OperationError as error:
         session.rollback()
-        for name, messages in error.field_errors.items():
-            field = getattr(form, name, None)
-            if field is not None:
-                field.errors = [*field.errors, *messages]
-        if not error.field_errors:
-            form.add_error(error.message)
+        form.show_refusal(error)
         return _form_page(center, form, 400 if error.field_errors else 409)
     session.commit()
     flash(f"{center.name}: {DONE[decision]}", "info")

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from directory.operations.errors import OperationError
 from directory.operations.users import MIN_PASSWORD_LENGTH
 from directory.public.forms import EmailInputField
 
@@ -21,6 +22,17 @@ class StaffForm(FlaskForm):
         if not isinstance(self.form_errors, list):
             self.form_errors = list(self.form_errors)
         self.form_errors.append(message)
+
+    def show_refusal(self, error: OperationError) -> None:
+        """Attach an operation's refusal: each field's messages to its control, the rest at the top."""
+        for name, messages in error.field_errors.items():
+            field = self._fields.get(name)
+            if field is None:
+                self.add_error(" ".join(map(str, messages)) if isinstance(messages, list) else str(messages))
+            else:
+                field.errors = [*field.errors, *(messages if isinstance(messages, list) else [messages])]
+        if not error.field_errors:
+            self.add_error(error.message)
 
     def has_errors(self) -> bool:
         """Return whether any field, or the form as a whole, has a message."""
