@@ -116,46 +116,46 @@ def measure_console(
 ) -> dict[str, Any]:
     """Time each public search URL and its console twin in turn; return both and their ratios."""
     sign_in(staff)
-    kinds: dict[str, Any] = {}
-    public_all: list[float] = []
-    console_all: list[float] = []
-    for kind in SEARCH_KINDS:
-        public_times: list[float] = []
-        console_times: list[float] = []
-        for path in urls[kind]:
-            console_path = "/staff" + path
-            public.get(path)  # warm-up
-            staff.get(console_path)
-            for _ in range(requests):
-                public_times += _timings(public, [path], 1, warm=False)
-                console_times += _timings(staff, [console_path], 1, warm=False)
-        public_all += public_times
-        console_all += console_times
-        kinds[kind] = _comparison(public_times, console_times)
-    return {"console": kinds, "console_overall": _comparison(public_all, console_all)}
+    return _side_by_side(public, staff, urls, requests, prefix="/staff", name="console")
 
 
 def measure_api(
     public: FlaskClient, api: FlaskClient, urls: dict[str, list[str]], requests: int
 ) -> dict[str, Any]:
     """Time each public search URL and the API's search on the same query string in turn."""
+    return _side_by_side(public, api, urls, requests, prefix="/api/v1", name="api")
+
+
+def _side_by_side(
+    public: FlaskClient,
+    other: FlaskClient,
+    urls: dict[str, list[str]],
+    requests: int,
+    *,
+    prefix: str,
+    name: str,
+) -> dict[str, Any]:
+    """Time each search kind's public URL and ``prefix`` + the same URL alternately (same load for both).
+
+    Returns ``{name: {kind: comparison}, name + "_overall": comparison}``.
+    """
     kinds: dict[str, Any] = {}
     public_all: list[float] = []
-    api_all: list[float] = []
+    other_all: list[float] = []
     for kind in SEARCH_KINDS:
         public_times: list[float] = []
-        api_times: list[float] = []
+        other_times: list[float] = []
         for path in urls[kind]:
-            api_path = "/api/v1" + path
+            other_path = prefix + path
             public.get(path)  # warm-up
-            api.get(api_path)
+            other.get(other_path)
             for _ in range(requests):
                 public_times += _timings(public, [path], 1, warm=False)
-                api_times += _timings(api, [api_path], 1, warm=False)
+                other_times += _timings(other, [other_path], 1, warm=False)
         public_all += public_times
-        api_all += api_times
-        kinds[kind] = _comparison(public_times, api_times, "api")
-    return {"api": kinds, "api_overall": _comparison(public_all, api_all, "api")}
+        other_all += other_times
+        kinds[kind] = _comparison(public_times, other_times, name)
+    return {name: kinds, f"{name}_overall": _comparison(public_all, other_all, name)}
 
 
 def sign_in(client: FlaskClient) -> None:
