@@ -284,3 +284,17 @@ def test_schemathesis_finds_no_failure_in_a_search_with_a_staff_token(site):
         refused = requests.get(f"{url}/api/v1/taxonomy", headers=bearer(raw + "x"), timeout=30)
         assert refused.status_code == 401 and refused.json()["code"] == 401
         assert 'error="invalid_token"' in refused.headers["WWW-Authenticate"]
+
+
+def test_browsers_of_other_origins_may_send_a_token(api):
+    preflight = api.options(
+        "/api/v1/search",
+        headers={
+            "Origin": "https://partner.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "authorization",
+        },
+    )
+    assert preflight.status_code == 200
+    assert "authorization" in preflight.headers["Access-Control-Allow-Headers"].lower()
+    assert "Access-Control-Allow-Credentials" not in preflight.headers  # never cookies
