@@ -36,6 +36,7 @@ ENVIRONMENT_KEYS = (
     "RESEARCH_TEAM_EMAIL",
     "API_RATE_LIMIT",
     "API_STAFF_RATE_LIMIT",
+    "API_TOKEN_RATE_LIMIT",
     "API_CORS_ORIGINS",
     "API_DOCS_ASSETS",
 )
@@ -66,9 +67,11 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "REVERIFY_MONTHS": 12,
         #: The research team's shared address, published in HSDS exports (default: research@ the site's host).
         "RESEARCH_TEAM_EMAIL": None,
-        #: API rate limits (Flask-Limiter syntax): anonymous reads per address, staff per account.
+        #: API rate limits (Flask-Limiter syntax): anonymous reads per address, staff sessions per
+        #: account, partners' API tokens (public or staff scope) per token.
         "API_RATE_LIMIT": "60 per minute",
         "API_STAFF_RATE_LIMIT": "600 per minute",
+        "API_TOKEN_RATE_LIMIT": "1200 per minute",
         #: Origins allowed to read the public API from a browser (comma-separated, or "*").
         "API_CORS_ORIGINS": "*",
         #: Seconds a shared cache may keep a public API answer.

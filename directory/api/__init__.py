@@ -11,6 +11,7 @@ from flask import Flask
 from flask_smorest import Api
 
 from directory.api import content_views, docs, search_views
+from directory.api.auth import BEARER_SCHEME, BEARER_SCHEME_SPEC, OPTIONAL_BEARER
 from directory.api.errors import ErrorSchema
 from directory.api.http_cache import conditional_get
 from directory.api.limits import init_cors, limit_blueprint
@@ -42,6 +43,8 @@ API_DEFAULTS: dict[str, object] = {
             ),
             "license": {"name": "MIT", "identifier": "MIT"},
         },
+        # Every operation answers without a token too: the bearer token is optional.
+        "security": OPTIONAL_BEARER,
     },
 }
 
@@ -62,6 +65,7 @@ def init_app(app: Flask) -> None:
     for key, value in API_DEFAULTS.items():
         app.config.setdefault(key, value)
     api = DirectoryApi(app)
+    api.spec.components.security_scheme(BEARER_SCHEME, BEARER_SCHEME_SPEC)
     for blueprint in API_BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.register_blueprint(docs.bp)

@@ -9,8 +9,12 @@ from flask_smorest import Blueprint
 
 from directory.api.errors import ErrorSchema
 
-#: Statuses any API GET may answer besides its own: rate limited, failed, unavailable.
+#: Statuses any API GET may answer besides its own: token refused, rate limited, failed, unavailable.
 COMMON_ERRORS: dict[int, str] = {
+    401: (
+        "The API token is unknown, expired or revoked, or the Authorization header is not "
+        "`Bearer <token>`: send a working token, or none for the public reads."
+    ),
     429: "Too many requests: wait for Retry-After seconds.",
     500: "The server failed.",
     503: "The search index is being rebuilt: wait for Retry-After seconds.",
@@ -22,6 +26,18 @@ RATE_LIMIT_HEADERS: dict[str, Any] = {
         "description": "When the window resets (Unix time).",
         "schema": {"type": "integer"},
     },
+}
+
+#: Headers the error answers carry: the wait before retrying, the bearer challenge.
+ERROR_HEADERS: dict[int, dict[str, Any]] = {
+    401: {
+        "WWW-Authenticate": {
+            "description": 'The bearer challenge, with error="invalid_token".',
+            "schema": {"type": "string"},
+        }
+    },
+    429: {"Retry-After": {"schema": {"type": "integer"}}},
+    503: {"Retry-After": {"schema": {"type": "integer"}}},
 }
 
 
@@ -41,7 +57,7 @@ def documented_errors(blp: Blueprint, *codes: int) -> Callable[[Callable[..., An
             description="Not Modified: the ETag (If-None-Match) or date (If-Modified-Since) still holds.",
         )(view)
         for code in sorted({*codes, *COMMON_ERRORS}):
-            headers = {"Retry-After": {"schema": {"type": "integer"}}} if code in (429, 503) else None
+            headers = ERROR_HEADERS.get(code)
             view = blp.alt_response(
                 code, schema=ErrorSchema, description=descriptions[code], headers=headers
             )(view)
