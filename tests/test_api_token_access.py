@@ -96,6 +96,9 @@ def test_a_staff_token_may_use_staff_filters_and_its_answers_are_never_stored(si
     assert taxonomy.status_code == 200 and taxonomy.headers["Cache-Control"] == "private, no-store"
     public = api.get("/api/v1/taxonomy", headers=bearer(new_token(site, "public")[1]))
     assert public.headers["Cache-Control"].startswith("public")
+    assert "Authorization" in public.headers["Vary"]
+    anonymous = api.get("/api/v1/taxonomy")
+    assert "Authorization" not in anonymous.headers.get("Vary", "")
 
 
 def test_the_token_decides_over_a_staff_session(site):

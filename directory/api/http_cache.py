@@ -2,7 +2,9 @@
 
 Public answers are ``Cache-Control: public`` (the directory's public listing), except that a URL carrying
 search terms stays ``private, no-store`` as on the whole site (directory.response_policy); answers
-to staff are ``private, no-store`` and never conditional on a shared cache.
+to staff are ``private, no-store`` and never conditional on a shared cache. An answer to a request
+with a token varies on ``Authorization``, so a shared cache never answers one token holder (or an
+anonymous reader) with another's copy.
 """
 
 from __future__ import annotations
@@ -45,6 +47,9 @@ def conditional_get(response: Response) -> Response:
     else:
         max_age = int(current_app.config["API_CACHE_MAX_AGE"])
         response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    if "Authorization" in request.headers:
+        # Each token's use is counted and limited: a shared cache keeps its answers apart.
+        response.vary.add("Authorization")
     if "ETag" not in response.headers:
         response.add_etag()
     if (changed := g.get("api_last_modified")) is not None:
