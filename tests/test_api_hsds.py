@@ -196,7 +196,9 @@ def test_ndjson_streams_every_published_service_exactly_once(api, listing, schem
     assert response.mimetype == "application/x-ndjson"
     assert response.is_streamed
     assert "ETag" not in response.headers  # the body is never read in full to hash it
-    lines = response.get_data(as_text=True).splitlines(keepends=True)
+    chunks = list(response.response)
+    assert all(isinstance(chunk, bytes) for chunk in chunks)  # a WSGI server writes only bytes
+    lines = b"".join(chunks).decode().splitlines(keepends=True)
     response.close()
     assert all(line.endswith("\n") for line in lines)
     services = [json.loads(line) for line in lines]
@@ -228,6 +230,13 @@ def test_an_abandoned_ndjson_stream_closes_every_session_it_opened(api, site, mo
     response.close()  # the client went away: the stream's finally closes its session
     assert {id(one) for one in closed} == {id(one) for one in opened}
     assert get_json(api, f"{HSDS}/services")["total_items"] == len(PUBLISHED)
+
+
+@pytest.mark.parametrize("query", ["search=ketamine", f"taxonomy_id={ids.taxonomy_id('condition')}"])
+def test_ndjson_refuses_filters_rather_than_ignoring_them(api, query):
+    name = query.split("=")[0]
+    error = get_json(api, f"{HSDS}/services?format=ndjson&{query}", 400)
+    assert list(error["errors"]) == [name] and "format=json" in error["message"]
 
 
 # --- caching ---------------------------------------------------------------------------------------

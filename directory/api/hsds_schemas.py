@@ -93,8 +93,9 @@ ServicesQuery: type[Schema] = _Query.from_dict(
         "format": fields.String(
             validate=validate.OneOf(["json", "ndjson"]),
             **_meta(
-                "json (default): a page of services. ndjson: every service fully nested, one JSON "
-                "object a line, streamed without paging (page and per_page are ignored).",
+                "json (default): a page of services. ndjson: every published service fully nested, one "
+                "JSON object a line, streamed without paging (page and per_page are ignored; filters "
+                "are refused with 400).",
                 "ndjson",
             ),
         ),

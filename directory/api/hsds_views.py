@@ -93,6 +93,10 @@ def services(format: str = "json", **filters: Any) -> Any:
     """List published services (one-to-one fields, with the organization), or stream them all as ndjson."""
     if format == "ndjson":
         api_viewer()
+        given = sorted(name for name, value in filters.items() if value and name not in ("page", "per_page"))
+        if given:
+            message = "format=ndjson streams every published service: drop the filters, or use format=json."
+            return api_error_response(400, message, {name: [message] for name in given})
         set_last_modified(centers_changed_at(get_session()))
         stream = stream_with_context(_ndjson(current_publisher()))
         response = Response(stream, mimetype=NDJSON)
@@ -101,11 +105,12 @@ def services(format: str = "json", **filters: Any) -> Any:
     return _answer(api_queries.list_services, **filters)
 
 
-def _ndjson(publisher: Publisher) -> Iterator[str]:
-    """Yield every published service as a JSON line, from a session closed when the stream ends."""
+def _ndjson(publisher: Publisher) -> Iterator[bytes]:
+    """Yield every published service as a UTF-8 JSON line, from a session closed when the stream ends."""
     session = get_database().sessions()
     try:
-        yield from api_queries.iter_services_ndjson(session, publisher)
+        for line in api_queries.iter_services_ndjson(session, publisher):
+            yield line.encode()
     finally:
         session.close()
 
