@@ -5,9 +5,11 @@ too); each adds the range this directory accepts, a description and an example. 
 are checked here (422 per parameter); what the values mean (a known taxonomy, a ZIP code with a
 centroid) is checked by :mod:`directory.hsds.api_queries` (400 per parameter).
 
-The answers are documented by the HSDS objects' required core (ids, names, status) with every other
-HSDS field allowed: accurate for Schemathesis, while the full official schemas
-(``schema/*.json`` of HSDS 3.0) are the contract, checked field by field by the tests.
+The answers are documented by each HSDS object's required fields (HSDS's own ``required`` lists)
+with every other HSDS field allowed: accurate, so Schemathesis can hold the answers to them. The
+full official schemas (``schema/*.json`` of HSDS 3.0) are the contract, checked field by field by
+``tests/test_api_hsds.py``; they are not shipped with the package (only the tabular
+``datapackage.json`` is, see ``directory/hsds/spec/v3.0/README.md``), so the document links them.
 """
 
 from __future__ import annotations
@@ -177,15 +179,17 @@ def _hsds_object(name: str, required: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+_TEXT = {"type": "string"}
 SERVICE = _hsds_object(
-    "service", {"id": _UUID, "name": {"type": "string"}, "status": {"type": "string", "enum": ["active"]}}
+    "service", {"id": _UUID, "name": _TEXT, "status": {"type": "string", "enum": ["active"]}}
 )
-ORGANIZATION = _hsds_object("organization", {"id": _UUID, "name": {"type": "string"}})
+ORGANIZATION = _hsds_object("organization", {"id": _UUID, "name": _TEXT, "description": _TEXT})
+LOCATION = _hsds_object("location", {"id": _UUID, "location_type": _TEXT})
 SERVICE_AT_LOCATION = _hsds_object(
-    "service_at_location", {"id": _UUID, "service": SERVICE, "location": {"type": "object"}}
+    "service_at_location", {"id": _UUID, "service": SERVICE, "location": LOCATION}
 )
-TAXONOMY = _hsds_object("taxonomy", {"id": _UUID, "name": {"type": "string"}})
-TAXONOMY_TERM = _hsds_object("taxonomy_term", {"id": _UUID, "name": {"type": "string"}})
+TAXONOMY = _hsds_object("taxonomy", {"id": _UUID, "name": _TEXT, "description": _TEXT})
+TAXONOMY_TERM = _hsds_object("taxonomy_term", {"id": _UUID, "name": _TEXT, "description": _TEXT})
 
 ROOT: dict[str, Any] = {
     "type": "object",
