@@ -196,6 +196,7 @@ def test_ndjson_streams_every_published_service_exactly_once(api, listing, schem
     assert response.mimetype == "application/x-ndjson"
     assert response.is_streamed
     assert "ETag" not in response.headers  # the body is never read in full to hash it
+    assert response.headers["Last-Modified"]
     chunks = list(response.response)
     assert all(isinstance(chunk, bytes) for chunk in chunks)  # a WSGI server writes only bytes
     lines = b"".join(chunks).decode().splitlines(keepends=True)

@@ -92,17 +92,21 @@ def root() -> Any:
 def services(format: str = "json", **filters: Any) -> Any:
     """List published services (one-to-one fields, with the organization), or stream them all as ndjson."""
     if format == "ndjson":
-        api_viewer()
-        given = sorted(name for name, value in filters.items() if value and name not in ("page", "per_page"))
-        if given:
-            message = "format=ndjson streams every published service: drop the filters, or use format=json."
-            return api_error_response(400, message, {name: [message] for name in given})
-        set_last_modified(centers_changed_at(get_session()))
-        stream = stream_with_context(_ndjson(current_publisher()))
-        response = Response(stream, mimetype=NDJSON)
-        response.direct_passthrough = True  # streamed: no ETag computed from a body read in full
-        return response
+        return _stream_services(filters)
     return _answer(api_queries.list_services, **filters)
+
+
+def _stream_services(filters: dict[str, Any]) -> Response:
+    """Answer every published service as ndjson, streamed; refuse filters, which it cannot apply."""
+    api_viewer()
+    given = sorted(name for name, value in filters.items() if value and name not in ("page", "per_page"))
+    if given:
+        message = "format=ndjson streams every published service: drop the filters, or use format=json."
+        return api_error_response(400, message, {name: [message] for name in given})
+    response = Response(stream_with_context(_ndjson(current_publisher())), mimetype=NDJSON)
+    response.direct_passthrough = True  # streamed: no ETag computed from a body read in full
+    response.last_modified = centers_changed_at(get_session())
+    return response
 
 
 def _ndjson(publisher: Publisher) -> Iterator[bytes]:
