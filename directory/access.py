@@ -94,6 +94,7 @@ BLUEPRINT_ACCESS: dict[str, Access] = {
     "api_centers": Access.PUBLIC,
     "api_articles": Access.PUBLIC,
     "api_taxonomy": Access.PUBLIC,
+    "api_hsds": Access.PUBLIC,
     "api_docs": Access.PUBLIC,
     "api-docs": Access.PUBLIC,  # flask-smorest's OpenAPI document, /api/openapi.json
 }

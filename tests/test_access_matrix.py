@@ -20,6 +20,7 @@ from werkzeug.routing import Rule
 
 from directory import create_app
 from directory.access import Access, access_for
+from directory.hsds import ids
 from directory.models import (
     Article,
     Center,
@@ -135,6 +136,8 @@ def sample_values(site: Flask) -> dict[str, dict[str, str]]:
         "api_articles.article": {"slug": article.slug},
         "api_docs.asset": {"filename": "swagger-ui.css"},
         "api_docs.static": {"filename": "docs.js"},
+        "api_hsds.service": {"id": str(ids.service_id(center.id))},
+        "api_hsds.organization": {"id": str(center.id)},
     }
 
 

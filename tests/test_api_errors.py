@@ -99,8 +99,9 @@ def test_api_answers_carry_rate_limit_headers(api):
         assert name in response.headers
 
 
-def test_cors_allows_public_gets_from_any_origin_without_credentials(api):
-    response = api.get("/api/v1/taxonomy", headers={"Origin": "https://partner.example"})
+@pytest.mark.parametrize("path", ["/api/v1/taxonomy", "/api/hsds/taxonomies"])
+def test_cors_allows_public_gets_from_any_origin_without_credentials(api, path):
+    response = api.get(path, headers={"Origin": "https://partner.example"})
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "Access-Control-Allow-Credentials" not in response.headers
     preflight = api.options(

@@ -35,6 +35,14 @@ OPERATIONS = [
     ("GET", "/api/v1/articles"),
     ("GET", "/api/v1/articles/{slug}"),
     ("GET", "/api/v1/taxonomy"),
+    ("GET", "/api/hsds/"),
+    ("GET", "/api/hsds/services"),
+    ("GET", "/api/hsds/services/{id}"),
+    ("GET", "/api/hsds/organizations"),
+    ("GET", "/api/hsds/organizations/{id}"),
+    ("GET", "/api/hsds/service_at_locations"),
+    ("GET", "/api/hsds/taxonomies"),
+    ("GET", "/api/hsds/taxonomy_terms"),
 ]
 CHECKS = [
     not_a_server_error,

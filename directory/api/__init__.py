@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from directory.api import content_views, docs, search_views
+from directory.api import content_views, docs, hsds_views, search_views
 from directory.api.auth import BEARER_SCHEME, BEARER_SCHEME_SPEC, OPTIONAL_BEARER
 from directory.api.errors import ErrorSchema
 from directory.api.http_cache import conditional_get
@@ -22,6 +22,7 @@ API_BLUEPRINTS = (
     content_views.blp,
     content_views.articles_blp,
     content_views.taxonomy_blp,
+    hsds_views.blp,
 )
 for _blueprint in API_BLUEPRINTS:
     limit_blueprint(_blueprint)

@@ -64,13 +64,13 @@ def is_preflight() -> bool:
 
 
 def init_cors(app: Flask) -> None:
-    """Answer cross-origin GETs of the public endpoints (search, centers, articles, taxonomy, OpenAPI)."""
+    """Answer cross-origin GETs of the public endpoints (/api/v1, the HSDS API and the OpenAPI document)."""
     origins = app.config["API_CORS_ORIGINS"]
     if isinstance(origins, str):
         origins = [origin.strip() for origin in origins.split(",") if origin.strip()]
     CORS(
         app,
-        resources={r"/api/v1/*": {}, r"/api/openapi.json": {}},
+        resources={r"/api/v1/*": {}, r"/api/hsds/*": {}, r"/api/openapi.json": {}},
         origins=origins,
         methods=["GET", "HEAD", "OPTIONS"],
         supports_credentials=False,
