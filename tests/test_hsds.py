@@ -1,5 +1,8 @@
 """HSDS 3.0: exports validate against the specification and import back what HSDS carries.
 
+The export shares only listings with a public life (published, suspended, closed); drafts and
+submissions awaiting review stay inside the directory.
+
 Bad packages write nothing. What partners see (no internal fields, plain values, vocabulary
 addresses, metadata from the audit trail) is tested in ``test_hsds_partners.py``.
 
@@ -46,6 +49,9 @@ from tests.conftest import DATA_DIR, PROJECT_DIR, _empty_tables
 HSDS_DIR = PROJECT_DIR.parent / "shared" / "hsds" / "v3.0"
 EXAMPLE_DIR = HSDS_DIR / "examples" / "csv"
 SCHEMA_BASE = "https://hsds.invalid/3.0/schema/"
+
+#: The listing statuses the file export shares with partners.
+SHARED = (ListingStatus.PUBLISHED, ListingStatus.SUSPENDED, ListingStatus.CLOSED)
 
 needs_reference = pytest.mark.skipif(
     not (HSDS_DIR / "datapackage.json").is_file(),
@@ -147,6 +153,11 @@ def snapshot(session) -> dict:
     return result
 
 
+def shared_count(session) -> int:
+    """Return how many centers have a status the export shares."""
+    return session.scalar(select(func.count()).select_from(Center).where(Center.status.in_(SHARED)))
+
+
 def counts(session) -> tuple[int, int, int, int]:
     return tuple(
         session.scalar(select(func.count()).select_from(model))
@@ -163,7 +174,10 @@ def sample_db(session):
 
 @pytest.fixture
 def edge_db(session, vocabulary, create_center):
-    """Two centers with the awkward cases: every field set, odd text, extensions, no description."""
+    """Two shared centers with the awkward cases: every field set, odd text, extensions, no description.
+
+    Larkspur is published and verified; Quiet Harbor is suspended, so both are exported.
+    """
     terms = TermIndex.load(session).terms
     verified = create_center(
         slug="larkspur-ketamine-clinic",
@@ -216,11 +230,13 @@ def edge_db(session, vocabulary, create_center):
         terms[("condition", "treatment-resistant-depression")],
         terms[("language", "english")],
     ]
-    pending = create_center(slug="quiet-harbor-tms", name="Quiet Harbor TMS", status=ListingStatus.PENDING)
-    pending.cash_price_min = 150
-    pending.terms = [terms[("therapy", "tms")]]
-    pending.locations[0].latitude, pending.locations[0].longitude = 40.7608, -111.891
-    pending.locations.append(
+    suspended = create_center(
+        slug="quiet-harbor-tms", name="Quiet Harbor TMS", status=ListingStatus.SUSPENDED
+    )
+    suspended.cash_price_min = 150
+    suspended.terms = [terms[("therapy", "tms")]]
+    suspended.locations[0].latitude, suspended.locations[0].longitude = 40.7608, -111.891
+    suspended.locations.append(
         Location(position=1, address_1="2 Oak Ave", city="Provo", state="UT", postal_code="84601")
     )
     session.commit()
@@ -260,9 +276,10 @@ def test_every_exported_row_validates_against_its_hsds_schema(data, request, lay
     session = request.getfixturevalue(f"{data}_db")
     export_package(session, tmp_path, layout)
     assert package_problems(tmp_path, layout, registry) == []
-    centers = session.scalar(select(func.count()).select_from(Center))
+    shared = shared_count(session)
+    assert shared > 0
     assert (
-        len(read_rows(tmp_path / "organizations.csv")) == len(read_rows(tmp_path / "services.csv")) == centers
+        len(read_rows(tmp_path / "organizations.csv")) == len(read_rows(tmp_path / "services.csv")) == shared
     )
 
 
@@ -298,7 +315,7 @@ def test_every_json_service_validates_against_the_service_schema(data, request, 
     session = request.getfixturevalue(f"{data}_db")
     lines = json_lines(session, layout).splitlines()
     check = validator(registry, "service")
-    assert len(lines) == session.scalar(select(func.count()).select_from(Center))
+    assert len(lines) == shared_count(session) > 0
     for line in lines:
         service = json.loads(line)
         assert [error.message for error in check.iter_errors(service)] == [], service["name"]
@@ -308,7 +325,42 @@ def test_every_json_service_validates_against_the_service_schema(data, request, 
         )
 
 
-def test_export_lists_unpublished_centers_with_their_hsds_status(edge_db, layout, tmp_path):
+def test_export_shares_published_suspended_and_closed_listings_but_no_drafts_or_pending(
+    edge_db, create_center, layout, tmp_path
+):
+    closed = create_center(slug="old-mill-clinic", name="Old Mill Clinic", status=ListingStatus.CLOSED)
+    hidden = [
+        create_center(slug="draft-clinic", name="Draft Clinic", status=ListingStatus.DRAFT),
+        create_center(slug="pending-clinic", name="Pending Clinic", status=ListingStatus.PENDING),
+    ]
+    edge_db.commit()
+    export_package(edge_db, tmp_path, layout)
+    services = read_rows(tmp_path / "services.csv")
+    assert [(row["name"], row["status"]) for row in services] == [
+        ("Larkspur Ketamine Clinic", "active"),
+        ("Old Mill Clinic", "defunct"),
+        ("Quiet Harbor TMS", "temporarily closed"),
+    ]
+    assert [row["name"] for row in read_rows(tmp_path / "organizations.csv")] == [
+        "Larkspur Ketamine Clinic",
+        "Old Mill Clinic",
+        "Quiet Harbor TMS",
+    ]
+    closed_id = str(ids.service_id(closed.id))
+    assert [row["service_id"] for row in read_rows(tmp_path / "service_at_location.csv")].count(
+        closed_id
+    ) == 1
+    text = "".join(path.read_text(encoding="utf-8") for path in tmp_path.glob("*.csv"))
+    for center in hidden:
+        assert str(center.id) not in text and str(ids.service_id(center.id)) not in text
+        assert center.name not in text
+    lines = [json.loads(line) for line in json_lines(edge_db, layout).splitlines()]
+    assert [(service["name"], service["status"]) for service in lines] == [
+        (row["name"], row["status"]) for row in services
+    ]
+
+
+def test_export_writes_the_awkward_cases_in_their_hsds_fields(edge_db, layout, tmp_path):
     export_package(edge_db, tmp_path, layout)
     services = {row["name"]: row for row in read_rows(tmp_path / "services.csv")}
     larkspur = services["Larkspur Ketamine Clinic"]
@@ -317,11 +369,15 @@ def test_export_lists_unpublished_centers_with_their_hsds_status(edge_db, layout
         "2025-03-04",
         "research@localhost",
     )
-    pending = services["Quiet Harbor TMS"]
-    assert (pending["status"], pending["assured_date"], pending["assurer_email"]) == ("inactive", "", "")
+    suspended = services["Quiet Harbor TMS"]
+    assert (suspended["status"], suspended["assured_date"], suspended["assurer_email"]) == (
+        "temporarily closed",
+        "",
+        "",
+    )
     organizations = {row["name"]: row for row in read_rows(tmp_path / "organizations.csv")}
     assert organizations["Quiet Harbor TMS"]["description"] == "Quiet Harbor TMS"
-    assert pending["description"] == ""
+    assert suspended["description"] == ""
     phones = read_rows(tmp_path / "phones.csv")
     assert [(phone["extension"], phone["service_id"]) for phone in phones[:2]] == [
         ("", larkspur["id"]),
@@ -361,14 +417,11 @@ CARRIED_FIELDS = (
 
 
 def carried(snapshot_data: dict) -> dict:
-    """Return each center's carried fields, with its status as HSDS has it (pending and draft are one)."""
-    published = {ListingStatus.PENDING: ListingStatus.DRAFT}
+    """Return each shared center's carried fields and status (drafts and pending are not exported)."""
     return {
-        center_id: {
-            **{name: data[name] for name in CARRIED_FIELDS},
-            "status": published.get(data["status"], data["status"]),
-        }
+        center_id: {**{name: data[name] for name in CARRIED_FIELDS}, "status": data["status"]}
         for center_id, data in snapshot_data.items()
+        if data["status"] in SHARED
     }
 
 
@@ -378,10 +431,12 @@ def without(rows: list[dict], columns: tuple[str, ...]) -> list[dict]:
 
 def test_sample_round_trip_keeps_what_hsds_carries(sample_db, engine, layout, tmp_path):
     first, second = tmp_path / "first", tmp_path / "second"
-    before = carried(snapshot(sample_db))
+    everything = snapshot(sample_db)
+    before = carried(everything)
+    assert 0 < len(before) < len(everything), "the sample has drafts or pending listings to leave out"
     export_package(sample_db, first, layout)
     report = import_into_empty_database(sample_db, engine, first)
-    assert report.centers["created"] == len(read_rows(first / "services.csv"))
+    assert report.centers["created"] == len(read_rows(first / "services.csv")) == len(before)
     assert report.skipped == [] and report.schemes_created == 12
     assert carried(snapshot(sample_db)) == before
     export_package(sample_db, second, layout)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from directory.models import ListingStatus
 from tests.conftest import PROJECT_DIR
 
 #: What a fresh clone holds that the app and its packaging need.
@@ -90,8 +91,10 @@ def assert_exported(target: Path, output: str) -> None:
 
 @pytest.fixture
 def one_center(session, create_center, database_url: str) -> str:
-    """Commit one center; return the database URL."""
-    create_center(slug="larkspur-ketamine-clinic", name="Larkspur Ketamine Clinic")
+    """Commit one published center (the export shares only listings with a public life); return the URL."""
+    create_center(
+        slug="larkspur-ketamine-clinic", name="Larkspur Ketamine Clinic", status=ListingStatus.PUBLISHED
+    )
     session.commit()
     return database_url
 

@@ -34,6 +34,7 @@ from directory.models import (
 )
 from directory.operations.listing_edits import edit_listing
 from directory.operations.listing_state import change_listing_status
+from directory.operations.submissions import ListingSubmissionInput, create_pending_listing
 from directory.operations.taxonomy import TermIndex
 from directory.operations.verification import Evidence, decide_verification
 from tests.staff_accounts import add_staff
@@ -65,7 +66,8 @@ def layout():
 
 @pytest.fixture
 def listings(session, vocabulary, create_center):
-    """A verified advertiser with phones written every way, a pending center, a lapsed verification."""
+    """A verified advertiser with phones written every way, a pending center (not exported), a lapsed
+    verification."""
     terms = TermIndex.load(session).terms
     advertiser = create_center(
         slug="larkspur-ketamine-clinic",
@@ -158,13 +160,15 @@ def test_assured_date_and_team_address_only_for_verified_centers(listings, layou
         "2025-03-04",
         "research@localhost",
     )
-    for name in ("Quiet Harbor TMS", "Lapsed Clinic"):
-        assert (services[name]["assured_date"], services[name]["assurer_email"]) == ("", ""), name
+    assert (services["Lapsed Clinic"]["assured_date"], services["Lapsed Clinic"]["assurer_email"]) == ("", "")
+    assert "Quiet Harbor TMS" not in services  # pending: not shared at all
 
 
 def test_last_modified_is_the_records_own(listings, layout, tmp_path):
     services = services_by_name(export(listings, layout, tmp_path))
-    for center in listings.scalars(select(Center)):
+    shared = listings.scalars(select(Center).where(Center.status != ListingStatus.PENDING)).all()
+    assert sorted(services) == sorted(center.name for center in shared)
+    for center in shared:
         written = services[center.name]["last_modified"]
         assert written == last_modified(center.updated_at)
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", written)
@@ -353,9 +357,49 @@ def test_json_services_carry_the_same_marks(listings, layout):
     assert codes["directory-marks:advertiser"] == "true"
     assert all(attribute["taxonomy_term"]["term_uri"] for attribute in larkspur["attributes"])
     assert larkspur["phones"][0]["attributes"][0]["value"] == "+18015550134"
-    assert "attributes" not in services["Quiet Harbor TMS"] or all(
-        not attribute.get("value") for attribute in services["Quiet Harbor TMS"]["attributes"]
+    assert "attributes" not in services["Lapsed Clinic"] or all(
+        not attribute.get("value") for attribute in services["Lapsed Clinic"]["attributes"]
     )
+
+
+def test_pending_public_submission_never_reaches_the_files_or_json_lines(listings, layout, tmp_path):
+    form = {
+        "name": "Brightwater Renewal",
+        "description": "Ketamine infusions with integration sessions.",
+        "phone": "(385) 555-0142",
+        "address_1": "40 Willow Bend Way",
+        "city": "Ogden",
+        "state": "UT",
+        "postal_code": "84401",
+        "therapies": ["ketamine-assisted-therapy"],
+        "contact_name": "Rowan Quill",
+        "contact_email": "rowan.quill@example.org",
+        "represents_center": True,
+        "license_number": "LIC-0001",
+        "license_state": "UT",
+        "therapy_proof": "https://example.org/services",
+    }
+    submitted = create_pending_listing(
+        listings, ListingSubmissionInput().load(form), actor="public listing form"
+    )
+    listings.commit()
+    assert submitted.status == ListingStatus.PENDING
+    secrets = (
+        "Brightwater",
+        "40 Willow Bend Way",
+        "555-0142",
+        "Rowan Quill",
+        str(submitted.id),
+        str(ids.service_id(submitted.id)),
+    )
+    files = export(listings, layout, tmp_path)
+    assert sorted(services_by_name(files)) == ["Lapsed Clinic", "Larkspur Ketamine Clinic"]
+    text = "".join(path.read_text(encoding="utf-8") for path in tmp_path.glob("*.csv"))
+    stream = io.StringIO()
+    assert export_json(listings, stream, layout) == 2
+    for secret in secrets:
+        assert secret not in text, secret
+        assert secret not in stream.getvalue(), secret
 
 
 def test_export_command_warns_when_the_site_has_no_public_address(runner, app, listings, tmp_path):

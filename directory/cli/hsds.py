@@ -22,7 +22,10 @@ from directory.site_address import public_base_url
 SHOWN = 50
 
 
-@data_group.command("export-hsds", help="Write every center, published or not, as HSDS 3.0.")
+@data_group.command(
+    "export-hsds",
+    help="Write the published, suspended and closed listings as HSDS 3.0 (drafts and pending stay out).",
+)
 @click.argument("target", type=click.Path(path_type=Path))
 @click.option(
     "--json",
@@ -40,7 +43,7 @@ SHOWN = 50
     "(default: the copy shipped in the package, directory/hsds/spec/v3.0).",
 )
 def export_hsds_command(target: Path, as_json: bool, reference: Path | None) -> None:
-    """Export the directory as an HSDS tabular data package (TARGET is a folder) or JSON lines."""
+    """Export the shared listings as an HSDS tabular data package (TARGET is a folder) or JSON lines."""
     try:
         configured = current_app.config.get("HSDS_REFERENCE_DIR")
         layout = load_layout(reference or (Path(configured) if configured else None))

@@ -1,4 +1,8 @@
-"""Writing the directory as an HSDS 3.0 tabular data package, or as service JSON lines."""
+"""Writing the directory as an HSDS 3.0 tabular data package, or as service JSON lines.
+
+The files share only listings with a public life (:data:`SHARED_STATUSES`): published, suspended
+and closed. Drafts and submissions awaiting review stay inside the directory.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +28,12 @@ from directory.operations.sample_data import Progress, no_progress
 
 BATCH = 200
 
+#: The listing statuses the file export shares: those a listing reaches after review, with their
+#: HSDS statuses ``active``, ``temporarily closed`` and ``defunct``. Drafts and pending are left out.
+SHARED_STATUSES: frozenset[ListingStatus] = frozenset(
+    {ListingStatus.PUBLISHED, ListingStatus.SUSPENDED, ListingStatus.CLOSED}
+)
+
 
 def export_package(
     session: Session,
@@ -34,7 +44,8 @@ def export_package(
 ) -> Counter[str]:
     """Write one CSV per HSDS resource and ``datapackage.json`` into ``folder``; return rows per file.
 
-    ``publisher`` defaults to the current app's (:func:`current_publisher`).
+    Only the shared listings (:data:`SHARED_STATUSES`) are written. ``publisher`` defaults to the
+    current app's (:func:`current_publisher`).
     """
     folder.mkdir(parents=True, exist_ok=True)
     publisher = publisher or current_publisher()
@@ -59,7 +70,7 @@ def export_json(
     progress: Progress[Any] = no_progress,
     publisher: Publisher | None = None,
 ) -> int:
-    """Write one nested HSDS service per line to ``stream``; return how many."""
+    """Write one nested HSDS service per line to ``stream``, for the shared listings; return how many."""
     publisher = publisher or current_publisher()
     schemes = load_vocabulary(session)
     term_key = term_sort_key(schemes)
@@ -80,17 +91,17 @@ def load_vocabulary(session: Session) -> Sequence[Taxonomy]:
 
 
 def count_centers(session: Session) -> int:
-    """Return how many centers there are, published or not."""
-    return session.scalar(select(func.count()).select_from(Center)) or 0
+    """Return how many centers the file export shares (those in :data:`SHARED_STATUSES`)."""
+    statement = select(func.count()).select_from(Center).where(Center.status.in_(SHARED_STATUSES))
+    return session.scalar(statement) or 0
 
 
 def iter_center_rows(
     session: Session, term_key: TermSortKey, publisher: Publisher, *, published_only: bool = False
 ) -> Iterator[Rows]:
-    """Yield the HSDS rows of every center (or every published one), by slug, loaded in batches."""
-    statement = select(Center.id).order_by(Center.slug)
-    if published_only:
-        statement = statement.where(Center.status == ListingStatus.PUBLISHED)
+    """Yield the HSDS rows of the shared centers (or of the published ones only), by slug, in batches."""
+    statuses = {ListingStatus.PUBLISHED} if published_only else SHARED_STATUSES
+    statement = select(Center.id).where(Center.status.in_(statuses)).order_by(Center.slug)
     center_ids = session.scalars(statement).all()
     for start in range(0, len(center_ids), BATCH):
         yield from rows_of_centers(session, center_ids[start : start + BATCH], term_key, publisher)

@@ -1,7 +1,10 @@
 """How the directory maps onto Open Referral HSDS 3.0 for partners (the export, and any HSDS API).
 
 Only what a partner needs is published, each value in the HSDS field meant for it; the export is
-not a backup of the database (see "What no longer round-trips" below).
+not a backup of the database (see "What no longer round-trips" below). Only listings with a public
+life are shared: the file export (``directory.hsds.export``) writes published, suspended and closed
+listings, the HSDS API published ones only; drafts and submissions awaiting review (pending) stay
+inside the directory.
 
 A center is one **organization** (``id`` = the center's id; name, description — the name when the
 center has none, since HSDS requires one — email, website) delivering one **service**
@@ -12,9 +15,11 @@ service has ``assured_date`` = the day of ``verified_at`` and ``assurer_email`` 
 team's address (``RESEARCH_TEAM_EMAIL``; never a staff member's own); others have neither.
 (HSDS 3.0's organization has no ``last_modified``.)
 
-- **Listing status** → ``service.status``: published → ``active``, pending and draft →
-  ``inactive``, suspended → ``temporarily closed``, closed → ``defunct``. Import reads back
-  active → published, inactive → draft, temporarily closed → suspended, defunct → closed.
+- **Listing status** → ``service.status``: published → ``active``, suspended → ``temporarily
+  closed``, closed → ``defunct``. Drafts and pending listings are not exported; their HSDS status,
+  ``inactive``, appears only in a shared listing's ``metadata`` (the status before it was
+  published, say). Import reads back active → published, inactive (another publisher's package
+  may hold it) → draft, temporarily closed → suspended, defunct → closed.
 - **Locations**: each location is a ``location`` (type ``physical``, name, coordinates,
   ``organization_id``) with one ``address`` (type ``physical``; ``state_province`` = the state
   code) and a ``service_at_location`` row. Ids are uuid5(center id, "location/<n>") and so on by
@@ -37,13 +42,13 @@ team's address (``RESEARCH_TEAM_EMAIL``; never a staff member's own); others hav
 - **Metadata** comes from the audit trail (``history``): one row per published field an audited
   change altered, credited to the team.
 
-What no longer round-trips (export → import → export): the slug (import derives it from the
-name), pending vs draft (both ``inactive``), verification (import does not trust another
+What no longer round-trips (export → import → export): drafts and pending listings (never
+exported), the slug (import derives it from the name), verification (import does not trust another
 database's checks: imported listings are unverified, so no ``assured_date`` comes back), the
 license (``licenses`` is for reading), advertiser status, accepting new clients, care specifics,
 year opened, verification notes, sources, external keys, term aliases, ``last_modified`` and
 ``metadata`` (the importing database's own). What does: names, descriptions, website, e-mail,
-fee description, prices, listing status as HSDS has it, locations, phones with extensions,
+fee description, prices, listing status, locations, phones with extensions,
 telehealth states, terms, and the ids of organizations and services.
 """
 
