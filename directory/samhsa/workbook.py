@@ -86,22 +86,25 @@ class Workbook:
 def read_workbook(path: Path) -> Workbook:
     """Open and check the workbook at ``path``; raise :class:`WorkbookError` for a file-level problem."""
     _check_file(path)
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except _DAMAGED as error:
-        raise WorkbookError(
-            f"{path.name} is not a readable .xlsx workbook (damaged or truncated: {error})."
-        ) from error
-    try:
-        for sheet in (FACILITIES_SHEET, CODES_SHEET):
-            if sheet not in book.sheetnames:
-                raise WorkbookError(
-                    f"{path.name} has no sheet named '{sheet}' (it has: {', '.join(book.sheetnames)})."
-                )
-        code_names = _read_codes(book[CODES_SHEET], path)
-        facilities, problems, rows = _read_facilities(book[FACILITIES_SHEET], path)
-    finally:
-        book.close()
+    # The file is opened here, not by openpyxl, so that it is closed even when openpyxl gives up
+    # half-way through a damaged archive (it would otherwise leave its own handle to the collector).
+    with path.open("rb") as handle:
+        try:
+            book = load_workbook(handle, read_only=True, data_only=True)
+        except _DAMAGED as error:
+            raise WorkbookError(
+                f"{path.name} is not a readable .xlsx workbook (damaged or truncated: {error})."
+            ) from error
+        try:
+            for sheet in (FACILITIES_SHEET, CODES_SHEET):
+                if sheet not in book.sheetnames:
+                    raise WorkbookError(
+                        f"{path.name} has no sheet named '{sheet}' (it has: {', '.join(book.sheetnames)})."
+                    )
+            code_names = _read_codes(book[CODES_SHEET], path)
+            facilities, problems, rows = _read_facilities(book[FACILITIES_SHEET], path)
+        finally:
+            book.close()
     return Workbook(facilities, problems, code_names, rows)
 
 
