@@ -29,7 +29,7 @@ from directory.hsds.api_queries import (
     list_service_at_locations,
     list_services,
 )
-from directory.hsds.export import export_json
+from directory.hsds.export import count_centers, export_json
 from directory.hsds.layout import load_layout
 from directory.hsds.publisher import current_publisher
 from directory.migrate import upgrade_database
@@ -69,7 +69,7 @@ def measure(runs: int) -> dict[str, Any]:
             published = session.scalars(
                 select(Center.id).where(Center.status == ListingStatus.PUBLISHED)
             ).all()
-            total = len(session.scalars(select(Center.id)).all())
+            total = count_centers(session)  # the listings the file export shares
             service = str(ids.service_id(published[0]))
             figures = {
                 "page_of_50_ms": median_ms(lambda: list_services(session, publisher, per_page=PAGE), runs),
@@ -96,7 +96,7 @@ def measure(runs: int) -> dict[str, Any]:
     figures["ndjson_per_service_ms"] = round(figures["ndjson_all_published_ms"] / len(published), 3)
     figures["file_export_per_service_ms"] = round(figures["file_export_all_ms"] / (total or 1), 3)
     figures["published_services"] = len(published)
-    figures["all_listings"] = total
+    figures["exported_listings"] = total
     return figures
 
 
