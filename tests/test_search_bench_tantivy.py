@@ -98,6 +98,7 @@ def test_the_report_holds_both_engines_figures_and_their_ratios(report: dict[str
     assert report["tantivy"]["update_found"] is True
     assert report["tantivy"]["peak_rss_mb"] > 0
     assert len(report["tantivy"]["warm_totals"]) == QUERIES
+    assert set(report["tantivy"]["warm_without_facets"]) == {"p50_ms", "p95_ms"}
 
 
 def test_the_table_prints_a_ratio_for_each_figure(report: dict[str, Any]) -> None:
