@@ -3,6 +3,7 @@
 Usage::
 
     python -m search_index.bench --listings 50000 --queries 500 [--json] [--seed N] [--dir PATH] [--keep]
+        [--tantivy]
 
 One seeded ``random.Random`` makes every listing and query, so two runs with the same seed
 search the same index with the same requests. Descriptions draw their words with Zipf-like
@@ -18,13 +19,22 @@ The query mix runs twice: a cold pass (fresh snapshot, empty match cache) and a 
 pass. ``gc.freeze()`` is called once the index is open, as ``WHOOSH-PERFORMANCE.md`` advises.
 Peak RSS includes about 140 MB that loading the ``zipcodes`` table costs any process that does it
 (``search_index.geo`` loads the same table for place lookups).
+
+``--tantivy`` (needs the ``bench`` extra: ``pip install -e '.[bench]'``) also indexes the same
+listings in tantivy and runs the same query mix there (``search_index/bench_tantivy.py`` says how
+each request is mapped and where the semantics differ), in a forked process that runs before the
+project's build, so that its peak RSS is its own (both peaks include what the parent held at the
+fork: the zipcodes table and the generated listings). The report then adds a table of each figure
+for both engines and their ratio (project / tantivy).
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import importlib.util
 import json
+import multiprocessing
 import random
 import resource
 import shutil
@@ -418,6 +428,8 @@ class Measurements:
     update_search_ms: float = 0.0
     update_found: bool = False
     rss_after_search_mb: float = 0.0
+    #: The tantivy side's raw figures (``bench_tantivy.run``), when it ran.
+    tantivy: dict[str, Any] | None = None
 
 
 def run_pass(index: SearchIndex, queries: Sequence[tuple[str, SearchRequest]]) -> tuple[list[Timing], float]:
@@ -475,8 +487,44 @@ def load_index(root: Path) -> SearchIndex:
     return SearchIndex(root, vocabulary, groups)
 
 
-def benchmark(root: Path, listings: int, queries: int, seed: int, log: Callable[[str], None]) -> Measurements:
-    """Generate, build, open, search twice and update; return the measurements."""
+def run_tantivy_forked(
+    root: Path,
+    docs: Sequence[dict[str, Any]],
+    mix: Sequence[tuple[str, SearchRequest]],
+    index: SearchIndex,
+    log: Callable[[str], None],
+) -> dict[str, Any]:
+    """Run the tantivy side in a forked process (its own peak RSS); return its figures."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+
+    def child() -> None:
+        from search_index import bench_tantivy
+
+        try:
+            sender.send(
+                bench_tantivy.run(root, docs, mix, index.vocabulary, index.synonyms, UPDATE_WORD, log)
+            )
+        except BaseException as error:  # reported in the parent
+            sender.send({"error": f"{type(error).__name__}: {error}"})
+
+    process = context.Process(target=child, name="bench-tantivy")
+    process.start()
+    sender.close()
+    try:
+        figures = receiver.recv()
+    except EOFError:
+        figures = {"error": "the tantivy process ended without an answer"}
+    process.join()
+    if "error" in figures:
+        raise RuntimeError(f"the tantivy side failed: {figures['error']}")
+    return figures
+
+
+def benchmark(
+    root: Path, listings: int, queries: int, seed: int, log: Callable[[str], None], tantivy: bool = False
+) -> Measurements:
+    """Generate, (optionally run tantivy,) build, open, search twice and update; return the measurements."""
     rng = random.Random(seed)
     index = load_index(root)
     measured = Measurements(listings=listings)
@@ -485,7 +533,10 @@ def benchmark(root: Path, listings: int, queries: int, seed: int, log: Callable[
     docs = make_documents(rng, corpus, listings)
     mix = make_queries(rng, corpus, queries)
     measured.generate_s = time.perf_counter() - started
-    log(f"generated {listings} listings in {measured.generate_s:.1f} s; building")
+    log(f"generated {listings} listings in {measured.generate_s:.1f} s")
+    if tantivy:
+        measured.tantivy = run_tantivy_forked(root, docs, mix, index, log)
+    log("building")
     started = time.perf_counter()
     # Like the app's IndexSync.rebuild: the count lets large builds use worker processes.
     generation = index.rebuild(docs, SyncState(schema_version=0), expected_count=len(docs))
@@ -558,6 +609,7 @@ def summary(measured: Measurements) -> dict[str, Any]:
         "update_apply_ms": round(measured.update_apply_ms, 1),
         "update_found": measured.update_found,
         "counts": {kind: len(timings) for kind, timings in by_kind.items()},
+        "warm_totals": [t.total for t in measured.warm],
         "max_ms": {kind: percentiles([t.ms for t in timings])["max_ms"] for kind, timings in by_kind.items()},
         "cold_max_ms": {
             kind: percentiles([t.ms for t in timings])["max_ms"]
@@ -568,11 +620,117 @@ def summary(measured: Measurements) -> dict[str, Any]:
             for kind, timings in by_kind.items()
         },
         "open_s": round(measured.open_s, 2),
+        "first_query_ms": round(
+            measured.open_s * 1000.0 + (measured.cold[0].ms if measured.cold else 0.0), 1
+        ),
         "generate_s": round(measured.generate_s, 2),
         "peak_rss_children_mb": round(peak_rss_mb(resource.RUSAGE_CHILDREN), 1),
         "rss_after_search_mb": round(measured.rss_after_search_mb, 1),
         "gc_frozen": True,
+        **(comparison(report_figures(measured), measured.tantivy) if measured.tantivy is not None else {}),
     }
+
+
+#: The figures compared with tantivy: (key, label, unit).
+COMPARED = (
+    ("build_s", "build", "s"),
+    ("index_mb", "index size", "MB"),
+    ("peak_rss_mb", "peak RSS", "MB"),
+    ("first_query_ms", "first query after opening", "ms"),
+    ("cold_p50_ms", "cold first pass p50", "ms"),
+    ("cold_p95_ms", "cold first pass p95", "ms"),
+    ("warm_p50_ms", "warm p50", "ms"),
+    ("warm_p95_ms", "warm p95", "ms"),
+    ("update_visible_ms", "a change searchable after", "ms"),
+)
+
+
+def report_figures(measured: Measurements) -> dict[str, float]:
+    """Return the project's compared figures."""
+    cold = p50_p95([t.ms for t in measured.cold])
+    warm = p50_p95([t.ms for t in measured.warm])
+    return {
+        "build_s": measured.build_s,
+        "index_mb": measured.index_mb,
+        "peak_rss_mb": peak_rss_mb(),
+        "first_query_ms": measured.open_s * 1000.0 + (measured.cold[0].ms if measured.cold else 0.0),
+        "cold_p50_ms": cold["p50_ms"],
+        "cold_p95_ms": cold["p95_ms"],
+        "warm_p50_ms": warm["p50_ms"],
+        "warm_p95_ms": warm["p95_ms"],
+        "update_visible_ms": measured.update_apply_ms + measured.update_search_ms,
+    }
+
+
+def tantivy_figures(raw: dict[str, Any]) -> dict[str, float]:
+    """Return tantivy's compared figures from ``bench_tantivy.run``'s raw ones."""
+    cold = p50_p95([ms for _, ms, _ in raw["cold"]])
+    warm = p50_p95([ms for _, ms, _ in raw["warm"]])
+    return {
+        "build_s": raw["build_s"],
+        "index_mb": raw["index_mb"],
+        "peak_rss_mb": raw["peak_rss_mb"],
+        "first_query_ms": raw["first_query_ms"],
+        "cold_p50_ms": cold["p50_ms"],
+        "cold_p95_ms": cold["p95_ms"],
+        "warm_p50_ms": warm["p50_ms"],
+        "warm_p95_ms": warm["p95_ms"],
+        "update_visible_ms": raw["update_visible_ms"],
+    }
+
+
+def comparison(project: dict[str, float], raw: dict[str, Any]) -> dict[str, Any]:
+    """Return the report's tantivy entries: its figures, the ratios and the queries' totals agreement."""
+    theirs = tantivy_figures(raw)
+    return {
+        "tantivy": {
+            **{key: round(value, 2) for key, value in theirs.items()},
+            "prepare_s": round(raw["prepare_s"], 2),
+            "open_ms": round(raw["open_ms"], 2),
+            "update_found": raw["update_found"],
+            "rss_at_start_mb": round(raw["rss_at_start_mb"], 1),
+            "warm_totals": [total for _, _, total in raw["warm"]],
+            "warm_without_facets": p50_p95([ms for _, ms, _ in raw["warm_without_facets"]]),
+        },
+        "vs_tantivy": {key: round(project[key] / max(theirs[key], 1e-9), 2) for key, _, _ in COMPARED},
+    }
+
+
+def comparison_table(report: dict[str, Any], totals: Sequence[int]) -> list[str]:
+    """Return the lines of the project-versus-tantivy table."""
+    theirs, ratios = report["tantivy"], report["vs_tantivy"]
+    project = {
+        "build_s": report["build_s"],
+        "index_mb": report["index_mb"],
+        "peak_rss_mb": report["peak_rss_mb"],
+        "first_query_ms": report["first_query_ms"],
+        "cold_p50_ms": report["cold"]["p50_ms"],
+        "cold_p95_ms": report["cold"]["p95_ms"],
+        "warm_p50_ms": report["overall"]["p50_ms"],
+        "warm_p95_ms": report["overall"]["p95_ms"],
+        "update_visible_ms": report["update_visible_ms"],
+    }
+    same = sum(a == b for a, b in zip(totals, theirs["warm_totals"], strict=True))
+    lines = [
+        "",
+        "compared with tantivy (same listings, same query mix, same run; ratio = project / tantivy):",
+        f"{'figure':<30}{'project':>12}{'tantivy':>12}{'ratio':>9}",
+    ]
+    for key, label, unit in COMPARED:
+        lines.append(
+            f"{label + ' (' + unit + ')':<30}{project[key]:>12g}{theirs[key]:>12g}{ratios[key]:>8g}x"
+        )
+    bare = theirs["warm_without_facets"]
+    lines += [
+        f"  tantivy without facet counts (third pass): warm p50 {bare['p50_ms']}, p95 {bare['p95_ms']} ms",
+        f"  tantivy: Python analysis of the listings {theirs['prepare_s']} s (not in its build); "
+        f"open {theirs['open_ms']} ms; change found: {theirs['update_found']}",
+        f"  peak RSS: tantivy's is its forked process's ({theirs['rss_at_start_mb']} MB held at the fork); "
+        "the build workers' peak above includes the tantivy process",
+        f"  same total on {same} of {len(totals)} queries (different totals come from did-you-mean retries, "
+        "which tantivy does not do)",
+    ]
+    return lines
 
 
 def lookup(report: dict[str, Any], path: Sequence[str]) -> float:
@@ -618,9 +776,11 @@ def table(report: dict[str, Any], queries: int, seed: int) -> str:
         f"throughput: {report['throughput_qps']} queries/s (warm pass, one thread)",
         f"incremental update: apply() of 1 changed listing {report['update_apply_ms']} ms; "
         f"change searchable after {report['update_visible_ms']} ms (found: {report['update_found']})",
-        "",
-        "targets:",
+        f"first query after opening the index: {report['first_query_ms']} ms (open + first cold query)",
     ]
+    if "tantivy" in report:
+        lines += comparison_table(report, report["warm_totals"])
+    lines += ["", "targets:"]
     for label, path, limit in TARGETS:
         value = lookup(report, path)
         lines.append(f"  {'ok  ' if value <= limit else 'MISS'} {label:<36} measured {value:g}")
@@ -639,7 +799,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     parser.add_argument("--dir", type=Path, help="make the temporary index directory inside this one")
     parser.add_argument("--keep", action="store_true", help="keep the index directory afterwards")
+    parser.add_argument(
+        "--tantivy", action="store_true", help="also run tantivy on the same data and mix, and compare"
+    )
     args = parser.parse_args(argv)
+    if args.tantivy and importlib.util.find_spec("tantivy") is None:
+        parser.error(
+            "--tantivy needs the tantivy package; install the bench extra: pip install -e '.[bench]'"
+        )
     if args.listings < 1 or args.queries < len(QUERY_TYPES):
         parser.error(f"need at least 1 listing and {len(QUERY_TYPES)} queries")
     return args
@@ -656,7 +823,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(message, file=sys.stderr, flush=True)
 
     try:
-        measured = benchmark(root, args.listings, args.queries, args.seed, log)
+        measured = benchmark(root, args.listings, args.queries, args.seed, log, tantivy=args.tantivy)
     finally:
         if args.keep:
             log(f"index kept in {root}")
