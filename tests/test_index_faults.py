@@ -187,3 +187,19 @@ def test_a_failure_that_is_not_damage_is_not_hidden(tmp_path, monkeypatch):
     with pytest.raises(ZeroDivisionError):
         ketamine_ids(index)
     assert index.fault is None
+
+
+def test_the_shared_segment_file_seeks_from_start_current_and_end(tmp_path):
+    from search_index.integrity import _SharedFile
+
+    path = tmp_path / "part.seg"
+    path.write_bytes(b"0123456789")
+    shared = _SharedFile(str(path))
+    try:
+        assert shared.seek(3) == 3 and shared.read(2) == b"34"
+        assert shared.seek(2, os.SEEK_CUR) == 7 and shared.read(1) == b"7"
+        assert shared.seek(-4, os.SEEK_END) == 6 and shared.read() == b"6789"
+        with pytest.raises(ValueError):
+            shared.seek(0, 7)
+    finally:
+        shared.close()
