@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import axe_violations, screenshot
+from directory.api.docs import DEFAULT_ASSETS
+from tests.browser.conftest import _require, axe_violations, screenshot
 
 pytestmark = pytest.mark.browser
 
 
 def test_the_api_reference_renders_every_operation_from_this_app_only(live_server, page):
+    bundle = DEFAULT_ASSETS / "swagger-ui-bundle.js"
+    _require(bundle.exists(), f"swagger-ui-dist not found at {bundle} (make api-docs installs it)")
     console_errors: list[str] = []
     page.on(
         "console", lambda message: console_errors.append(message.text) if message.type == "error" else None
