@@ -18,16 +18,38 @@ CALLABLE_KINDS = ("voice", "hotline", "text", "tty")
 OPENSTREETMAP_SEARCH = "https://www.openstreetmap.org/search"
 
 
-def tel_uri(number: str) -> str | None:
-    """Return the ``tel:`` URI of a phone number (digits only, +1 for 10-digit US numbers), or None."""
-    digits = re.sub(r"\D", "", number or "")
-    if len(digits) < 3:
+#: Where an extension starts in a number written with one (``x12``, ``ext. 12``, ``#12``).
+EXTENSION_MARK = re.compile(r"(?i)\s*(?:ext\.?|extension|x|#).*$")
+NON_DIGITS = re.compile(r"\D")
+
+
+def e164(number: str | None) -> str | None:
+    """Return a US number as E.164 (``+1`` and ten digits), or None when it is not one.
+
+    Punctuation and spaces are ignored, a leading ``+1`` or ``1`` is the country code, and an
+    extension written into the number is left out (HSDS keeps it in ``extension``).
+    """
+    if not number:
         return None
-    if len(digits) == 10:
-        return f"tel:+1{digits}"
+    digits = NON_DIGITS.sub("", EXTENSION_MARK.sub("", number.strip()))
     if len(digits) == 11 and digits.startswith("1"):
-        return f"tel:+{digits}"
-    return f"tel:{digits}"
+        digits = digits[1:]
+    if len(digits) != 10 or digits[0] in "01":
+        return None
+    return f"+1{digits}"
+
+
+def tel_uri(number: str, extension: str | None = None) -> str | None:
+    """Return the ``tel:`` URI of a phone number, or None when it has too few digits to dial.
+
+    A US number is dialled in E.164 (``tel:+18015550134``); any other keeps its digits only
+    (``tel:988``). ``extension`` adds ``;ext=`` with its digits.
+    """
+    dialled = e164(number) or NON_DIGITS.sub("", number or "")
+    if len(dialled) < 3:
+        return None
+    digits = NON_DIGITS.sub("", extension or "")
+    return f"tel:{dialled}" + (f";ext={digits}" if digits else "")
 
 
 def phone_text(phone: Phone) -> str:

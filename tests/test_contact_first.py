@@ -211,3 +211,9 @@ def test_a_card_never_offers_a_fax_and_prefers_the_voice_line():
     assert card_phone([fax]) is None
     assert card_phone([fax, hotline]) == {"text": "(213) 555-0101", "tel": "tel:+12135550101"}
     assert card_phone([fax, hotline, voice]) == {"text": "(213) 555-0102 ext. 7", "tel": "tel:+12135550102"}
+
+
+def test_tel_uri_dials_the_extension_apart_from_the_number():
+    assert tel_uri("(907) 555-0142", "12") == "tel:+19075550142;ext=12"
+    assert tel_uri("801.555.0136 x7") == "tel:+18015550136"  # an extension typed into the number
+    assert tel_uri("988", "ext. 4") == "tel:988;ext=4"

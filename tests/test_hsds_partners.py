@@ -14,12 +14,12 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
+from directory.contact import e164
 from directory.hsds import ids, marks
 from directory.hsds.export import export_json, export_package
 from directory.hsds.history import action_type
 from directory.hsds.layout import load_layout
 from directory.hsds.mapping import last_modified
-from directory.hsds.phones import e164
 from directory.hsds.publisher import current_publisher, team_email
 from directory.models import (
     AuditEvent,

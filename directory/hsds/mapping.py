@@ -63,9 +63,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from directory.contact import e164
 from directory.hsds import ids, marks
 from directory.hsds.history import STATUS_TO_HSDS, metadata_rows
-from directory.hsds.phones import e164
 from directory.hsds.publisher import Publisher
 from directory.models import AuditEvent, Center, ListingStatus, Taxonomy, TaxonomyTerm, VerificationStatus
 from directory.operations.taxonomy import TermKey

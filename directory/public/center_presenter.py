@@ -14,7 +14,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from directory.contact import address_of, directions_url
+from directory.contact import address_of, directions_url, phone_text, tel_uri
 from directory.models import Article, Center, ListingStatus, TaxonomyTerm, VerificationStatus
 from directory.models.articles import article_topics
 from directory.public.maps import MapView, center_map
@@ -237,16 +237,13 @@ def price_facts(center: Center) -> list[Fact]:
 
 
 def phone_links(center: Center) -> list[PhoneLink]:
-    """Return the center's phones with tel: links (US numbers get +1)."""
+    """Return the center's phones with tel: links (see directory.contact.tel_uri)."""
     links = []
     for phone in center.phones:
-        digits = re.sub(r"\D", "", phone.number)
-        if len(digits) == 10:
-            digits = "1" + digits
-        href = f"tel:+{digits}" + (
-            f";ext={re.sub(r'[^0-9]', '', phone.extension)}" if phone.extension else ""
-        )
-        number = phone.number + (f" ext. {phone.extension}" if phone.extension else "")
+        href = tel_uri(phone.number, phone.extension)
+        if href is None:
+            continue
+        number = phone_text(phone)
         kind = {"voice": "Phone", "fax": "Fax", "text": "Text", "hotline": "Hotline", "tty": "TTY"}.get(
             phone.type.value, "Phone"
         )
