@@ -126,17 +126,7 @@ def search_centers(query: CenterQuery, viewer: Viewer) -> SearchResponse:
         for hit in result.hits
         if hit.id in centers
     ]
-    facets = {
-        scheme: [
-            {
-                "code": f.code,
-                "label": US_STATES.get(f.code, f.label) if scheme == "state" else f.label,
-                "count": f.count,
-            }
-            for f in counts
-        ]
-        for scheme, counts in result.facets.items()
-    }
+    facets = _facet_counts(result)
     location = None
     if place is not None:
         location = {
@@ -164,10 +154,38 @@ def count_centers(query: CenterQuery, viewer: Viewer) -> int:
     The cheap count behind offers such as "12 centers within 100 miles": one result asked for,
     sorted by name (no scoring order needed), and nothing hydrated.
     """
+    return _count_only(query, viewer).total
+
+
+def count_facets(query: CenterQuery, viewer: Viewer) -> dict[str, list[dict[str, Any]]]:
+    """Return the facet counts of ``query`` (as ``SearchResponse.facets``), loading no center.
+
+    For pages that need the counts alone, such as the home page's links to every listed therapy.
+    """
+    return _facet_counts(_count_only(query, viewer))
+
+
+def _count_only(query: CenterQuery, viewer: Viewer) -> SearchResult:
+    """Run ``query`` for its counts: one result asked for, sorted by name (no scoring), none hydrated."""
     service = get_search_service()
     request, _place = _to_request(dataclasses.replace(query, page=1, per_page=1, sort="name"), viewer)
     service.ensure_ready()
-    return service.search(request).total
+    return service.search(request)
+
+
+def _facet_counts(result: SearchResult) -> dict[str, list[dict[str, Any]]]:
+    """Return the engine's facet counts as the response carries them (states named in full)."""
+    return {
+        scheme: [
+            {
+                "code": f.code,
+                "label": US_STATES.get(f.code, f.label) if scheme == "state" else f.label,
+                "count": f.count,
+            }
+            for f in counts
+        ]
+        for scheme, counts in result.facets.items()
+    }
 
 
 def _named_terms(vocabulary: Vocabulary, named: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
@@ -473,5 +491,6 @@ __all__ = [
     "SearchUnavailable",
     "Viewer",
     "count_centers",
+    "count_facets",
     "search_centers",
 ]

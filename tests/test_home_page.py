@@ -14,6 +14,7 @@ from sqlalchemy import select
 from directory.database import get_session
 from directory.models import TaxonomyTerm
 from directory.public.pages_home import QUICK_THERAPIES, quick_links
+from directory.search import CenterQuery, Viewer, count_facets, search_centers
 from search_index import Vocabulary
 from tests.conftest import sample_site
 from tests.public_pages import PageReader, published_ids_with_term
@@ -90,3 +91,10 @@ def test_quick_links_leave_out_therapies_without_listings():
     )
     links = quick_links(vocabulary, {"cbt": 0, "ect": 3, "esketamine": 5})
     assert [link.code for link in links] == ["esketamine", "ect"]
+
+
+@pytest.mark.parametrize("filters", [{}, {"state": ("CA",)}, {"therapy": ("esketamine",)}])
+def test_facet_counts_alone_equal_those_of_the_full_search(site, filters):
+    with site.test_request_context():
+        query = CenterQuery(filters=filters)
+        assert count_facets(query, Viewer.PUBLIC) == search_centers(query, Viewer.PUBLIC).facets

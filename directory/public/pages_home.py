@@ -16,8 +16,8 @@ from directory.search import (
     SearchError,
     SearchUnavailable,
     Viewer,
+    count_facets,
     get_search_service,
-    search_centers,
 )
 from search_index import Vocabulary
 
@@ -72,10 +72,10 @@ def latest_articles(session: Session, limit: int = LATEST_ARTICLES) -> list[Arti
 def listed_therapies() -> dict[str, int]:
     """Return how many public listings offer each therapy (empty while the index is rebuilt)."""
     try:
-        response = search_centers(CenterQuery(per_page=1), Viewer.PUBLIC)
+        facets = count_facets(CenterQuery(), Viewer.PUBLIC)
     except (SearchError, SearchUnavailable):
         return {}
-    return {facet["code"]: facet["count"] for facet in response.facets.get("therapy", [])}
+    return {facet["code"]: facet["count"] for facet in facets.get("therapy", [])}
 
 
 def quick_links(vocabulary: Vocabulary, counts: dict[str, int]) -> list[QuickLink]:
