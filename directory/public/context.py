@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Response, current_app, render_template, request
+from flask import Response, current_app
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from directory.api.errors import api_error_response, is_api_request
+from directory.errors import http_error_page
 from directory.public import bp
 from directory.search import get_search_service
 
@@ -61,17 +63,7 @@ def privacy_headers(response: Response) -> Response:
 
 @bp.app_errorhandler(413)
 def too_large(_error: Exception) -> ResponseReturnValue:
-    """Refuse an oversized body with a page that says what to do (the JSON error under /api/)."""
+    """Refuse an oversized body: the site's error page (directory.errors), or the JSON error under /api/."""
     if is_api_request():
         return api_error_response(413, "Requests accept at most 1 MB; this one sent more. Send less.")
-    return (
-        render_template(
-            "public/form_error.html",
-            title="What you sent is too large",
-            message="Forms accept at most 1 MB of text. Please shorten what you wrote and send it again.",
-            retry_url=request.referrer
-            if request.referrer and request.referrer.startswith(request.host_url)
-            else None,
-        ),
-        413,
-    )
+    return http_error_page(RequestEntityTooLarge())
