@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -12,7 +13,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.query import Or, Term
 
-from search_index import integrity, storage
+from search_index import integrity, segments, storage
 from search_index.analysis import analyze
 from search_index.integrity import Fault, GenerationStorage, IndexCorrupt
 from search_index.query import ParsedQuery, parse_query
@@ -23,6 +24,8 @@ from search_index.spelling import Respelling, SpellingCache, unknown_parts
 from search_index.storage import IndexBusy, SyncState
 from search_index.synonyms import SynonymTable, groups_from_vocabulary
 from search_index.types import SearchRequest, SearchResult, SynonymGroup, Vocabulary
+
+log = logging.getLogger(__name__)
 
 #: Suggest another spelling when a text search finds fewer results than this.
 SUGGEST_BELOW = 3
@@ -50,7 +53,7 @@ class _View:
             self.index = self.files.open_index(integrity.INDEX_NAME)
             self.searcher = self.index.searcher()
             self.version = self.index.latest_generation()
-            self.snapshot = Snapshot(self.searcher)
+            self.snapshot = Snapshot(self.searcher, generation)
         except BaseException:
             self.files.close_opened()
             raise
@@ -61,14 +64,16 @@ class _View:
         if latest != self.version:
             self.searcher = self.searcher.refresh()
             self.version = latest
-            self.snapshot = Snapshot(self.searcher, previous=self.snapshot)
+            self.snapshot = Snapshot(self.searcher, self.generation, previous=self.snapshot)
 
     def close(self) -> None:
-        """Release the searcher's files."""
+        """Release the searcher's files and the side files."""
         try:
             self.searcher.close()
         finally:
             self.files.close_opened()
+            for data in self.snapshot.segments.values():
+                data.close()
 
 
 class SearchIndex:
@@ -178,6 +183,7 @@ class SearchIndex:
             writer.cancel()
             raise
         writer.commit()
+        segments.ensure_side_files(generation, procs)
         state.schema_version = SCHEMA_VERSION
         state.built_at = time.time()
         storage.write_state(generation, state)
@@ -215,6 +221,10 @@ class SearchIndex:
             writer.cancel()
             raise
         writer.commit(merge=len(index._segments()) >= MAX_SEGMENTS)
+        try:
+            segments.ensure_side_files(generation)
+        except OSError as error:  # the change is committed; a reader writes the side file itself
+            log.warning("cannot write side files in %s: %s", generation, error)
         state.schema_version = SCHEMA_VERSION
         storage.write_state(generation, state)
 

@@ -4,25 +4,31 @@ Built for each version of the index a searcher sees, so that filters, facet coun
 distances and sorts never touch Whoosh; Whoosh only enumerates and scores text matches,
 and each (field, words) match list is kept until the index changes.
 
-Whoosh segments never change once written (only their deletions do), so the data read from a
-segment is kept by segment id and reused by the next snapshot: after a small update only the
-new segment is read, and a change is searchable in milliseconds rather than a full re-read.
+What a segment holds comes from its side file (:mod:`search_index.segments`), read without
+decoding anything in Python. Whoosh segments never change once written (only their deletions
+do), so that data is kept by segment id and reused by the next snapshot: after a small update
+only the new segment is read. Tag bitsets, the name order and the live states are worked out
+when first asked for, so opening a generation costs little more than reading its side files.
 """
 
 from __future__ import annotations
 
+import bisect
+import functools
 import math
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from whoosh.query import Phrase
 from whoosh.searching import Searcher
 
-from search_index import bitsets
+from search_index import bitsets, segments
 from search_index.schema import TAG_FIELD
+from search_index.segments import SegmentData
 
 MAX_CACHED_MATCHES = 4096
 #: BM25F parameters, Whoosh's defaults.
@@ -39,70 +45,22 @@ class Matches:
     bits: int
 
 
-class SegmentData:
-    """What one immutable Whoosh segment holds, read once: stored cards and tag postings."""
+class _ListingIds:
+    """Every document's listing id across segments, decoded only for the documents asked for."""
 
-    def __init__(self, reader: Any) -> None:
-        self.size = reader.doc_count_all()
-        self.listing_ids: list[str | None] = [None] * self.size
-        self.latitudes = np.full(self.size, np.nan)
-        self.longitudes = np.full(self.size, np.nan)
-        self.verified_at = np.zeros(self.size)
-        self.names = [""] * self.size
-        self.digests: list[str | None] = [None] * self.size
-        self.reverify_due = np.full(self.size, np.nan)
-        for docnum, stored in reader.iter_docs():
-            latitude, longitude, name, verified_at, digest, reverify_due = stored["card"]
-            self.reverify_due[docnum] = reverify_due
-            self.listing_ids[docnum] = stored["id"]
-            self.latitudes[docnum] = latitude
-            self.longitudes[docnum] = longitude
-            self.verified_at[docnum] = verified_at
-            self.names[docnum] = name
-            self.digests[docnum] = digest
-        self.tags: dict[str, int] = {}
-        for raw in reader.lexicon(TAG_FIELD):
-            ids = np.fromiter(reader.postings(TAG_FIELD, raw).all_ids(), dtype=np.int64)
-            self.tags[raw.decode("utf-8")] = bitsets.from_ids(ids, self.size)
-        self._lengths: dict[str, np.ndarray] = {}
-        self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+    def __init__(self, parts: list[tuple[SegmentData, int, Any]]) -> None:
+        self._parts = parts
+        self._starts = [offset for _, offset, _ in parts]
 
-    def lengths(self, reader: Any, field: str) -> np.ndarray:
-        """Return every document's length in ``field`` (as Whoosh stores it), read once."""
-        found = self._lengths.get(field)
-        if found is None:
-            found = np.array(
-                [reader.doc_field_length(n, field, 0) or 0 for n in range(self.size)], dtype=np.float64
-            )
-            self._lengths[field] = found
-        return found
-
-    def postings(self, reader: Any, field: str, word: str) -> tuple[np.ndarray, np.ndarray]:
-        """Return the segment's documents containing ``word`` in ``field``, and its frequency in each."""
-        key = (field, word)
-        found = self._postings.get(key)
-        if found is not None:
-            self._postings.move_to_end(key)
-            return found
-        docnums: list[int] = []
-        frequencies: list[float] = []
-        if (field, word) in reader:
-            matcher = reader.postings(field, word)
-            while matcher.is_active():
-                docnums.append(matcher.id())
-                frequencies.append(matcher.weight())
-                matcher.next()
-        found = (np.array(docnums, dtype=np.int64), np.array(frequencies, dtype=np.float64))
-        self._postings[key] = found
-        if len(self._postings) > MAX_CACHED_MATCHES:
-            self._postings.popitem(last=False)
-        return found
+    def __getitem__(self, docnum: int) -> str:
+        data, offset, _ = self._parts[bisect.bisect_right(self._starts, docnum) - 1]
+        return data.listing_id(docnum - offset)
 
 
 class Snapshot:
     """Everything a search needs about one version of the index, in memory."""
 
-    def __init__(self, searcher: Searcher, previous: Snapshot | None = None) -> None:
+    def __init__(self, searcher: Searcher, generation: Path, previous: Snapshot | None = None) -> None:
         self.searcher = searcher
         reusable = previous.segments if previous is not None else {}
         self.segments: dict[str, SegmentData] = {}
@@ -112,11 +70,11 @@ class Snapshot:
             if segment is None:  # an empty index has no segments
                 continue
             segment_id = segment.segment_id()
-            data = reusable.get(segment_id) or SegmentData(reader)
+            data = reusable.get(segment_id) or segments.load(generation, reader)
             self.segments[segment_id] = data
             parts.append((data, offset, reader))
         self.size = sum(data.size for data, _, _ in parts)
-        self.listing_ids = [i for data, _, _ in parts for i in data.listing_ids]
+        self.listing_ids = _ListingIds(parts)
         self.latitudes = _concat([data.latitudes for data, _, _ in parts])
         self.longitudes = _concat([data.longitudes for data, _, _ in parts])
         self.verified_at = _concat([data.verified_at for data, _, _ in parts])
@@ -124,40 +82,51 @@ class Snapshot:
         self.reverify_due = _concat([data.reverify_due for data, _, _ in parts])
         alive_flags = np.zeros(self.size, dtype=bool)
         for data, offset, reader in parts:
+            alive_flags[offset : offset + data.size] = True
             if reader.has_deletions():
-                alive_flags[np.fromiter(reader.all_doc_ids(), dtype=np.int64) + offset] = True
-            else:
-                alive_flags[offset : offset + data.size] = True
+                deleted = np.fromiter(segment_deletions(reader), dtype=np.int64)
+                alive_flags[deleted[deleted < data.size] + offset] = False
         self.alive = bitsets.from_flags(alive_flags)
         self.count = int(alive_flags.sum())
-        self.tags: dict[str, int] = {}
-        for data, offset, _ in parts:
-            for tag, bits in data.tags.items():
-                self.tags[tag] = self.tags.get(tag, 0) | (bits << offset)
-        names = np.array([name.casefold() for data, _, _ in parts for name in data.names] or [""])[
-            : self.size
-        ]
-        self.name_rank = np.empty(self.size, dtype=np.int64)
-        self.name_rank[np.argsort(names, kind="stable")] = np.arange(self.size)
-        #: State codes that have live listings, for the state facet (computed once, not per search).
-        #: Tags come from every document on disk, deleted ones too until a merge: keep live ones.
-        self.states = sorted(
-            tag.removeprefix("state:")
-            for tag, bits in self.tags.items()
-            if tag.startswith("state:") and bits & self.alive
-        )
-        self.is_verified = np.zeros(self.size, dtype=bool)
-        self.is_verified[bitsets.to_ids(self.tag("verification:verified"), self.size)] = True
         self._parts = parts
         self._alive_flags = alive_flags
+        self._tags: dict[str, int] = {}
         self._matches: OrderedDict[tuple[str, tuple[str, ...]], Matches] = OrderedDict()
         self._expanded: dict[tuple[str, ...], int] = {}
         self._overdue: dict[int, int] = {}
         self._average_lengths: dict[str, float] = {}
 
+    @functools.cached_property
+    def name_rank(self) -> np.ndarray:
+        """Each document's place in name order (casefolded; ties in document order)."""
+        return merged_name_rank([(data, offset) for data, offset, _ in self._parts], self.size)
+
+    @functools.cached_property
+    def states(self) -> list[str]:
+        """State codes that have live listings, for the state facet (worked out once, not per search)."""
+        tags = {tag for data, _, _ in self._parts for tag in data.tag_names("state:")}
+        return sorted(tag.removeprefix("state:") for tag in tags if self.tag(tag) & self.alive)
+
+    @functools.cached_property
+    def is_verified(self) -> np.ndarray:
+        """Whether each document is verified (a tie-break: verified listings first)."""
+        flags = np.zeros(self.size, dtype=bool)
+        flags[self._tag_ids("verification:verified")] = True
+        return flags
+
     def tag(self, tag: str) -> int:
-        """Return the documents carrying a filter tag (``therapy:esketamine``, ``state:UT``…)."""
-        return self.tags.get(tag, 0)
+        """Return the documents carrying a filter tag (``therapy:esketamine``, ``state:UT``…).
+
+        Deleted documents may be in it too: every search masks them with :attr:`alive`.
+        """
+        found = self._tags.get(tag)
+        if found is None:
+            found = self._tags[tag] = bitsets.from_ids(self._tag_ids(tag), self.size)
+        return found
+
+    def _tag_ids(self, tag: str) -> np.ndarray:
+        found = [data.postings(TAG_FIELD, tag)[0] + offset for data, offset, _ in self._parts]
+        return np.concatenate(found) if found else np.empty(0, dtype=np.int64)
 
     def any_tag(self, tags: tuple[str, ...]) -> int:
         """Return the documents carrying any of ``tags`` (cached: facets ask the same unions often)."""
@@ -165,7 +134,7 @@ class Snapshot:
         if found is None:
             found = 0
             for tag in tags:
-                found |= self.tags.get(tag, 0)
+                found |= self.tag(tag)
             self._expanded[tags] = found
         return found
 
@@ -182,9 +151,9 @@ class Snapshot:
         """Return each live listing's document fingerprint."""
         result: dict[str, str] = {}
         for data, offset, _ in self._parts:
-            for local, (listing_id, digest) in enumerate(zip(data.listing_ids, data.digests, strict=True)):
-                if listing_id is not None and digest is not None and self._alive_flags[offset + local]:
-                    result[listing_id] = digest
+            for local, digest in enumerate(data.digests()):
+                if self._alive_flags[offset + local]:
+                    result[data.listing_id(local)] = digest
         return result
 
     def matches(self, field: str, words: tuple[str, ...]) -> Matches:
@@ -209,13 +178,13 @@ class Snapshot:
         ids: list[np.ndarray] = []
         frequencies: list[np.ndarray] = []
         lengths: list[np.ndarray] = []
-        for data, offset, reader in self._parts:
-            local, tf = data.postings(reader, field, word)
+        for data, offset, _ in self._parts:
+            local, tf = data.postings(field, word)
             if local.size:
                 live = self._alive_flags[local + offset]
                 ids.append(local[live] + offset)
                 frequencies.append(tf[live])
-                lengths.append(data.lengths(reader, field)[local[live]])
+                lengths.append(data.lengths(field)[local[live]])
         if not ids:
             return np.empty(0, dtype=np.int64), np.empty(0)
         docnums = np.concatenate(ids)
@@ -246,8 +215,8 @@ class Snapshot:
         found = self._average_lengths.get(field)
         if found is None:
             total = sum(
-                float(data.lengths(reader, field)[self._alive_flags[offset : offset + data.size]].sum())
-                for data, offset, reader in self._parts
+                float(data.lengths(field)[self._alive_flags[offset : offset + data.size]].sum())
+                for data, offset, _ in self._parts
             )
             found = self._average_lengths[field] = (total / self.count) if self.count and total else 1.0
         return found
@@ -265,6 +234,29 @@ def bm25(idf: float, tf: np.ndarray, length: np.ndarray, average: float) -> np.n
     history of updates (Whoosh's own counts include deleted copies until segments merge).
     """
     return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * length / average)))
+
+
+def merged_name_rank(parts: list[tuple[SegmentData, int]], size: int) -> np.ndarray:
+    """Merge the segments' own name orders into one, as a stable sort of all names would give.
+
+    A document's place is its place in its segment plus, in every other segment, the names
+    before it: equal names count as before it in earlier segments and after it in later ones.
+    """
+    rank = np.empty(size, dtype=np.int64)
+    width = max((data.names_sorted.dtype.itemsize for data, _ in parts), default=1)
+    keys = [data.names_sorted.astype(f"S{width}") for data, _ in parts]
+    for i, (data, offset) in enumerate(parts):
+        place = np.arange(data.size, dtype=np.int64)
+        for j, other in enumerate(keys):
+            if j != i:
+                place += np.searchsorted(other, keys[i], side="right" if j < i else "left")
+        rank[offset : offset + data.size] = place[data.name_rank]
+    return rank
+
+
+def segment_deletions(reader: Any) -> list[int]:
+    """Return the document numbers deleted in a segment reader's segment."""
+    return sorted(reader.segment().deleted_docs())
 
 
 def _concat(arrays: list[np.ndarray]) -> np.ndarray:

@@ -1,0 +1,321 @@
+"""What one immutable Whoosh segment holds, as numpy arrays: cards, field lengths and postings.
+
+:func:`extract` decodes a segment once, through Whoosh, into arrays; those are written to the
+segment's side file (:mod:`search_index.sidefile`) and :class:`SegmentData` reads them back with
+no Python decoding: the cards and field lengths whole, each term's postings as two slices.
+
+Everything is kept for every document of the segment, deleted or not: a segment's deletions
+change over time, its side file does not, and searches mask deleted documents themselves.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import functools
+import logging
+import multiprocessing
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.util.numeric import byte_to_length
+
+from search_index.integrity import INDEX_NAME, GenerationStorage
+from search_index.schema import SCHEMA_VERSION, TAG_FIELD, TEXT_FIELDS
+from search_index.sidefile import (
+    ArraysInMemory,
+    Identity,
+    SideFile,
+    StaleSideFile,
+    open_side_file,
+    side_file_path,
+    write_side_file,
+)
+
+log = logging.getLogger(__name__)
+
+#: Fields whose postings and lengths the engine scores: the text fields and the filter tags.
+POSTED_FIELDS = (*TEXT_FIELDS, TAG_FIELD)
+#: Each stored length byte's length, as Whoosh's ``doc_field_length`` returns it (0 for none).
+_LENGTH_OF_BYTE = np.array([0.0] + [float(byte_to_length(b)) for b in range(1, 256)])
+_EMPTY_IDS = np.empty(0, dtype=np.int64)
+_EMPTY_WEIGHTS = np.empty(0, dtype=np.float64)
+
+
+def identity_of(reader: Any) -> Identity:
+    """Return what a segment reader's side file must belong to."""
+    return Identity(reader.segment().segment_id(), reader.doc_count_all(), SCHEMA_VERSION)
+
+
+def lazy_arrays() -> frozenset[str]:
+    """Name the arrays read in slices (postings), not whole when a side file is opened."""
+    return frozenset(f"{field}.{part}" for field in POSTED_FIELDS for part in ("docs", "weights"))
+
+
+def extract(reader: Any) -> dict[str, np.ndarray]:
+    """Decode one Whoosh segment (every document, deleted or not) into the side file's arrays."""
+    size = reader.doc_count_all()
+    arrays: dict[str, np.ndarray] = {}
+    ids: list[str] = []
+    digests: list[str] = []
+    names: list[str] = []
+    numbers = np.full((size, 4), np.nan)
+    for docnum in range(size):
+        stored = reader.stored_fields(docnum)
+        latitude, longitude, name, verified_at, digest, reverify_due = stored["card"]
+        ids.append(stored["id"])
+        digests.append(digest)
+        names.append(name.casefold())
+        numbers[docnum] = (latitude, longitude, verified_at, reverify_due)
+    arrays["ids.text"], arrays["ids.offsets"] = _string_table(ids)
+    arrays["digests.text"], arrays["digests.offsets"] = _string_table(digests)
+    for column, key in enumerate(("latitudes", "longitudes", "verified_at", "reverify_due")):
+        arrays[key] = np.ascontiguousarray(numbers[:, column])
+    encoded = [name.encode("utf-8", "surrogatepass") for name in names]
+    keys = np.array(encoded or [b""], dtype=f"S{max((len(e) for e in encoded), default=0) or 1}")[:size]
+    order = np.argsort(keys, kind="stable")
+    arrays["names.sorted"] = keys[order]
+    arrays["names.rank"] = _inverse(order)
+    for field in POSTED_FIELDS:
+        arrays.update(_field_arrays(reader, field, size))
+    return arrays
+
+
+def _field_arrays(reader: Any, field: str, size: int) -> dict[str, np.ndarray]:
+    """Return one field's terms, each term's postings (documents and weights) and every length."""
+    terms: list[bytes] = []
+    starts = [0]
+    doc_parts: list[np.ndarray] = []
+    weight_parts: list[np.ndarray] = []
+    format_ = reader.schema[field].format
+    for term in reader.lexicon(field):
+        docs, weights = _posting_arrays(reader._terms.matcher(field, term, format_))
+        terms.append(term)
+        doc_parts.append(docs)
+        weight_parts.append(weights)
+        starts.append(starts[-1] + docs.size)
+    weights = np.concatenate(weight_parts) if weight_parts else np.empty(0)
+    exact = weights.astype(np.float32)
+    text, offsets = _byte_table(terms)
+    return {
+        f"{field}.terms": text,
+        f"{field}.term_offsets": offsets,
+        f"{field}.starts": np.array(starts, dtype=np.int64),
+        f"{field}.docs": (np.concatenate(doc_parts) if doc_parts else np.empty(0)).astype(np.uint32),
+        # Whoosh keeps weights as 32-bit floats; 64 bits only if one would not round-trip.
+        f"{field}.weights": exact if np.array_equal(exact, weights) else weights,
+        f"{field}.lengths": _length_bytes(reader, field, size),
+    }
+
+
+def _posting_arrays(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Return a term's documents and weights, a whole Whoosh block at a time where possible."""
+    if type(matcher) is not W3LeafMatcher:  # terms in one document are inlined in the term info
+        docs, weights = [], []
+        while matcher.is_active():
+            docs.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+        return np.array(docs, dtype=np.int64), np.array(weights, dtype=np.float64)
+    doc_parts, weight_parts = [], []
+    while matcher.is_active():
+        # One Whoosh block: its pickled tuple holds delta-coded document numbers and the weights.
+        matcher._read_data()
+        deltas, weights = matcher._data[0], matcher._data[1]
+        count = matcher._blocklength
+        doc_parts.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
+        if weights is None:
+            weight_parts.append(np.ones(count))
+        elif isinstance(weights, float):
+            weight_parts.append(np.full(count, weights))
+        else:
+            weight_parts.append(np.asarray(weights, dtype=np.float64))
+        matcher._next_block()
+    return np.concatenate(doc_parts), np.concatenate(weight_parts)
+
+
+def _length_bytes(reader: Any, field: str, size: int) -> np.ndarray:
+    """Return each document's stored length byte for ``field`` (0 where none is stored)."""
+    column = reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+    found = np.zeros(size, dtype=np.uint8)
+    if column is not None:
+        stored = min(column._count, size)
+        raw = column._dbfile.get(column._basepos, stored)
+        found[:stored] = np.frombuffer(raw, dtype=np.uint8)
+    return found
+
+
+def _string_table(values: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    return _byte_table([value.encode("utf-8", "surrogatepass") for value in values])
+
+
+def _byte_table(values: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """Return byte strings as one byte array and their ``len + 1`` offsets."""
+    offsets = np.zeros(len(values) + 1, dtype=np.int64)
+    if values:
+        np.cumsum([len(value) for value in values], out=offsets[1:])
+    return np.frombuffer(b"".join(values), dtype=np.uint8), offsets
+
+
+def _inverse(order: np.ndarray) -> np.ndarray:
+    rank = np.empty(order.size, dtype=np.int64)
+    rank[order] = np.arange(order.size)
+    return rank
+
+
+class _Strings:
+    """A table of byte strings, indexable and sorted or not, decoded one at a time when asked."""
+
+    def __init__(self, text: np.ndarray, offsets: np.ndarray) -> None:
+        self._text = text.tobytes()
+        self._offsets = offsets.tolist()
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, index: int) -> bytes:
+        return self._text[self._offsets[index] : self._offsets[index + 1]]
+
+
+class SegmentData:
+    """One segment's cards, lengths and postings, read from its side file (nothing decoded in Python)."""
+
+    def __init__(self, source: SideFile | ArraysInMemory) -> None:
+        self.source = source
+        self._ids = _Strings(source.array("ids.text"), source.array("ids.offsets"))
+        self.size = len(self._ids)
+        self.latitudes = source.array("latitudes")
+        self.longitudes = source.array("longitudes")
+        self.verified_at = source.array("verified_at")
+        self.reverify_due = source.array("reverify_due")
+        #: Casefolded names (UTF-8, sorted) and each document's place among them.
+        self.names_sorted = source.array("names.sorted")
+        self.name_rank = source.array("names.rank")
+        self._terms: dict[str, _Strings] = {}
+        self._starts: dict[str, list[int]] = {}
+        self._lengths: dict[str, np.ndarray] = {}
+
+    def listing_id(self, docnum: int) -> str:
+        """Return the listing id of a document of this segment."""
+        return self._ids[docnum].decode("utf-8", "surrogatepass")
+
+    def digests(self) -> list[str]:
+        """Return every document's fingerprint, in document order."""
+        table = _Strings(self.source.array("digests.text"), self.source.array("digests.offsets"))
+        return [table[n].decode("utf-8", "surrogatepass") for n in range(len(table))]
+
+    def terms(self, field: str) -> _Strings:
+        """Return the field's terms, sorted, as Whoosh stores them (UTF-8)."""
+        found = self._terms.get(field)
+        if found is None:
+            found = self._terms[field] = _Strings(
+                self.source.array(f"{field}.terms"), self.source.array(f"{field}.term_offsets")
+            )
+            self._starts[field] = self.source.array(f"{field}.starts").tolist()
+        return found
+
+    def postings(self, field: str, word: str) -> tuple[np.ndarray, np.ndarray]:
+        """Return the documents containing ``word`` in ``field`` and its weight (frequency) in each."""
+        terms = self.terms(field)
+        key = word.encode("utf-8")
+        index = bisect.bisect_left(terms, key)
+        if index == len(terms) or terms[index] != key:
+            return _EMPTY_IDS, _EMPTY_WEIGHTS
+        start, stop = self._starts[field][index], self._starts[field][index + 1]
+        docs = self.source.read(f"{field}.docs", start, stop).astype(np.int64)
+        return docs, self.source.read(f"{field}.weights", start, stop).astype(np.float64)
+
+    def tag_names(self, prefix: str = "") -> list[str]:
+        """Return the filter tags any document of the segment carries, starting with ``prefix``."""
+        terms = self.terms(TAG_FIELD)
+        key = prefix.encode("utf-8")
+        found = []
+        for index in range(bisect.bisect_left(terms, key), len(terms)):
+            term = terms[index]
+            if not term.startswith(key):
+                break
+            found.append(term.decode("utf-8"))
+        return found
+
+    def lengths(self, field: str) -> np.ndarray:
+        """Return every document's length in ``field``, exactly as Whoosh's ``doc_field_length`` gives it."""
+        found = self._lengths.get(field)
+        if found is None:
+            found = self._lengths[field] = _LENGTH_OF_BYTE[self.source.array(f"{field}.lengths")]
+        return found
+
+    def close(self) -> None:
+        """Close the side file."""
+        self.source.close()
+
+
+def load(generation: Path, reader: Any) -> SegmentData:
+    """Return a segment's data from its side file, first (re)writing the file if it cannot be used."""
+    identity = identity_of(reader)
+    path = side_file_path(generation, identity.segment_id)
+    try:
+        return SegmentData(open_side_file(path, identity))
+    except StaleSideFile as reason:
+        if str(reason) != "missing":
+            log.warning("rebuilding the side file %s: %s", path, reason)
+    arrays = extract(reader)
+    try:
+        write_side_file(path, identity, arrays, lazy=lazy_arrays())
+        return SegmentData(open_side_file(path, identity))
+    except (OSError, StaleSideFile) as error:  # a read-only folder, say: answer from memory
+        log.warning("cannot write the side file %s (%s); keeping it in memory", path, error)
+        return SegmentData(ArraysInMemory(arrays))
+
+
+def ensure_side_files(generation: Path, procs: int = 1) -> int:
+    """Write the side file of every segment of ``generation`` that has no usable one.
+
+    With ``procs`` above 1 the segments are decoded in that many worker processes (a large
+    build leaves one segment per build worker). Return how many side files were written.
+    """
+    with _opened_readers(generation) as readers:
+        missing = [reader.segment().segment_id() for reader in readers if not _usable(generation, reader)]
+    if procs > 1 and len(missing) > 1:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(min(procs, len(missing))) as pool:
+            pool.map(functools.partial(_write_segment, generation), missing)
+    else:
+        for segment_id in missing:
+            _write_segment(generation, segment_id)
+    return len(missing)
+
+
+def _usable(generation: Path, reader: Any) -> bool:
+    identity = identity_of(reader)
+    try:
+        open_side_file(side_file_path(generation, identity.segment_id), identity).close()
+    except StaleSideFile:
+        return False
+    return True
+
+
+def _write_segment(generation: Path, segment_id: str) -> None:
+    """Decode one segment of ``generation`` and write its side file (run in a build worker)."""
+    with _opened_readers(generation) as readers:
+        for reader in readers:
+            if reader.segment().segment_id() == segment_id:
+                identity = identity_of(reader)
+                arrays = extract(reader)
+                write_side_file(side_file_path(generation, segment_id), identity, arrays, lazy=lazy_arrays())
+
+
+@contextlib.contextmanager
+def _opened_readers(generation: Path) -> Iterator[list[Any]]:
+    """Open the generation's index read-only; yield its segment readers, then close everything."""
+    files = GenerationStorage(generation)
+    try:
+        reader = files.open_index(INDEX_NAME).reader()
+        try:
+            yield [leaf for leaf, _ in reader.leaf_readers() if leaf.segment() is not None]
+        finally:
+            reader.close()
+    finally:
+        files.close_opened()
