@@ -19,6 +19,7 @@ from search_index.integrity import Fault, GenerationStorage, IndexCorrupt
 from search_index.query import ParsedQuery, parse_query
 from search_index.schema import SCHEMA_VERSION, SPELLING_FIELDS, TEXT_FIELDS, index_fields, make_schema
 from search_index.searching import run_search, validate_request
+from search_index.sidefile import SideFileDamaged
 from search_index.snapshot import Snapshot
 from search_index.spelling import Respelling, SpellingCache, unknown_parts
 from search_index.storage import IndexBusy, SyncState
@@ -316,11 +317,21 @@ class SearchIndex:
             except IndexCorrupt:
                 # The damaged generation is set aside now: an earlier one answers, or this raises again.
                 return self._read_once(answer)
+            except SideFileDamaged as error:
+                # A side file went bad under us: drop it and the view; reopening rebuilds it.
+                log.warning("%s; rebuilding it", error)
+                error.path.unlink(missing_ok=True)
+                if self._view is not None:
+                    self._view.close()
+                    self._view = None
+                return self._read_once(answer)
 
     def _read_once(self, answer: Callable[[_View], Answer]) -> Answer:
         view = self._current()
         try:
             return answer(view)
+        except SideFileDamaged:
+            raise  # not the segments' damage: the caller rebuilds the side file
         except Exception as error:
             self._raise_if_damaged(view.generation, error)
             raise

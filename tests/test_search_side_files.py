@@ -1,0 +1,348 @@
+"""Side files beside each Whoosh segment: written at build, never trusted, rebuilt when unusable.
+
+Every test here compares answers with the answers a freshly opened index gives from good side
+files, so a side file that is rebuilt, kept in memory or refused never changes a search.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from search_index import SCHEMA_VERSION, SearchIndex, SearchRequest, SyncState, segments, sidefile, storage
+from search_index.integrity import INDEX_NAME, GenerationStorage
+from search_index.segments import ensure_side_files, extract, identity_of, lazy_arrays
+from search_index.sidefile import (
+    Identity,
+    StaleSideFile,
+    open_side_file,
+    side_file_path,
+    write_side_file,
+)
+from tests.search_fixture import listing_documents
+from tests.test_search_index import make_index
+
+#: Searches that read tags, every text field, phrases, synonyms, places and facets.
+QUERIES = (
+    SearchRequest(text="ketamine", per_page=100),
+    SearchRequest(text="depression treatment", per_page=100),
+    SearchRequest(text='"salt lake"', per_page=100),
+    SearchRequest(text="spravato denver", per_page=100),
+    SearchRequest(text="", filters={"state": ("UT",)}, per_page=100),
+    SearchRequest(text="rehab", near=(40.76, -111.89), radius_miles=100, per_page=100),
+    SearchRequest(text="", sort="name", per_page=100),
+)
+
+
+def answers(index: SearchIndex) -> list[Any]:
+    """Return every detail of the answers to :data:`QUERIES` (hits, scores, distances, facets)."""
+    found = []
+    for request in QUERIES:
+        result = index.search(request)
+        found.append(
+            (
+                result.total,
+                [(hit.id, hit.score, hit.distance_miles) for hit in result.hits],
+                {scheme: [(f.code, f.count) for f in counts] for scheme, counts in result.facets.items()},
+            )
+        )
+    return found
+
+
+def with_updates(root: Path) -> SearchIndex:
+    """Build the fixture's index, then apply two updates: three segments, one with deletions."""
+    docs = listing_documents()
+    index = make_index(root)
+    index.rebuild(docs[:20], SyncState(schema_version=0))
+    index.apply(docs[20:], [], SyncState(schema_version=0, applied_through=2))
+    changed = {**docs[3], "description": docs[3]["description"] + " lakeside"}
+    index.apply([changed], [docs[5]["id"]], SyncState(schema_version=0, applied_through=3))
+    return index
+
+
+def side_files(generation: Path) -> list[Path]:
+    """Return the side files of a generation's current segments."""
+    return sorted(side_file_path(generation, segment_id) for segment_id in segment_ids(generation))
+
+
+def segment_ids(generation: Path) -> list[str]:
+    files = GenerationStorage(generation)
+    try:
+        return [segment.segment_id() for segment in files.open_index(INDEX_NAME)._segments()]
+    finally:
+        files.close_opened()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterable[tuple[Path, list[Any]]]:
+    """An index root with three segments and the answers it gives from its own side files."""
+    root = tmp_path_factory.mktemp("side-files")
+    index = with_updates(root)
+    try:
+        yield root, answers(index)
+    finally:
+        index.close()
+
+
+def reopened_answers(root: Path) -> list[Any]:
+    """Answer the queries from a newly opened index (as a restarted worker would)."""
+    index = make_index(root)
+    try:
+        return answers(index)
+    finally:
+        index.close()
+
+
+def generation_of(root: Path) -> Path:
+    generation = storage.current_generation(root)
+    assert generation is not None
+    return generation
+
+
+def test_every_segment_has_a_usable_side_file_after_build_and_updates(built):
+    root, _ = built
+    generation = generation_of(root)
+    paths = side_files(generation)
+    assert len(paths) == 3
+    files = GenerationStorage(generation)
+    try:
+        reader = files.open_index(INDEX_NAME).reader()
+        for leaf, _ in reader.leaf_readers():
+            open_side_file(side_file_path(generation, leaf.segment().segment_id()), identity_of(leaf)).close()
+        reader.close()
+    finally:
+        files.close_opened()
+
+
+def test_side_files_hold_exactly_what_whoosh_reads_one_posting_at_a_time(built):
+    """The block-at-a-time decoding equals Whoosh's public API, term by term and document by document."""
+    root, _ = built
+    files = GenerationStorage(generation_of(root))
+    try:
+        reader = files.open_index(INDEX_NAME).reader()
+        for leaf, _ in reader.leaf_readers():
+            arrays = extract(leaf)
+            size = leaf.doc_count_all()
+            for field in segments.POSTED_FIELDS:
+                terms = list(leaf.lexicon(field))
+                starts = arrays[f"{field}.starts"]
+                assert len(starts) == len(terms) + 1
+                for number, term in enumerate(terms):
+                    matcher = leaf._terms.matcher(field, term, leaf.schema[field].format)
+                    expected = list(matcher.items_as("weight")) if matcher.is_active() else []
+                    start, stop = starts[number], starts[number + 1]
+                    got = list(
+                        zip(
+                            arrays[f"{field}.docs"][start:stop].tolist(),
+                            arrays[f"{field}.weights"][start:stop].tolist(),
+                            strict=True,
+                        )
+                    )
+                    assert got == [(docnum, float(weight)) for docnum, weight in expected], (field, term)
+                lengths = segments._LENGTH_OF_BYTE[arrays[f"{field}.lengths"]]
+                assert lengths.tolist() == [
+                    float(leaf.doc_field_length(n, field, 0) or 0) for n in range(size)
+                ]
+        reader.close()
+    finally:
+        files.close_opened()
+
+
+@pytest.mark.parametrize(
+    "damage", ["missing", "truncated", "zeroed", "directory", "array", "schema", "format"]
+)
+def test_an_unusable_side_file_is_rebuilt_and_answers_do_not_change(built, tmp_path, damage):
+    source, expected = built
+    root = tmp_path / "index"
+    _copy_root(source, root)
+    generation = generation_of(root)
+    path = side_files(generation)[0]
+    good = path.read_bytes()
+    spoil(path, damage)
+    with pytest.raises(StaleSideFile):
+        open_side_file(path, _identity(generation, path))
+    assert reopened_answers(root) == expected
+    assert path.read_bytes() == good  # rebuilt to the very same bytes
+
+
+def spoil(path: Path, damage: str) -> None:
+    """Damage a side file in one of the ways a disk, a crash or an upgrade can."""
+    data = bytearray(path.read_bytes())
+    if damage == "missing":
+        path.unlink()
+        return
+    if damage == "truncated":
+        data = data[: len(data) // 2]
+    elif damage == "zeroed":  # renamed into place, but its data never reached the disk
+        data = bytearray(len(data))
+    elif damage == "directory":
+        data[sidefile._HEADER.size + 5] ^= 0x01
+    elif damage == "array":  # a bit flipped in an array read whole at open
+        data = _flip_checked_byte(path)
+    elif damage == "schema":
+        _rewrite(path, schema_version=SCHEMA_VERSION - 1)
+        return
+    elif damage == "format":
+        data[8:12] = (sidefile.FORMAT_VERSION + 1).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+
+
+def _flip_checked_byte(path: Path) -> bytearray:
+    """Flip the first byte of the first array that is read whole and checked at open."""
+    data = bytearray(path.read_bytes())
+    length = int.from_bytes(data[12:16], "little")
+    directory = json.loads(data[sidefile._HEADER.size : sidefile._HEADER.size + length])
+    entry = next(e for e in directory["arrays"].values() if e["crc"] is not None)
+    data[directory["body_start"] + entry["offset"]] ^= 0xFF
+    return data
+
+
+def _rewrite(path: Path, *, schema_version: int) -> None:
+    """Write the same arrays as if by an index of another schema version."""
+    generation = path.parent
+    identity = _identity(generation, path)
+    source = open_side_file(path, identity)
+    try:
+        arrays = {name: np.array(source.array(name)) for name in source._entries}
+    finally:
+        source.close()
+    write_side_file(path, Identity(identity.segment_id, identity.doc_count, schema_version), arrays)
+
+
+def _identity(generation: Path, path: Path) -> Identity:
+    files = GenerationStorage(generation)
+    try:
+        reader = files.open_index(INDEX_NAME).reader()
+        try:
+            for leaf, _ in reader.leaf_readers():
+                if side_file_path(generation, leaf.segment().segment_id()) == path:
+                    return identity_of(leaf)
+        finally:
+            reader.close()
+    finally:
+        files.close_opened()
+    raise AssertionError(f"no segment for {path}")
+
+
+def _copy_root(source: Path, target: Path) -> None:
+    """Copy an index root (a cheap way to damage one copy per test)."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.lock"))
+
+
+def test_a_writer_interrupted_before_the_rename_leaves_nothing_under_the_real_name(
+    built, tmp_path, monkeypatch
+):
+    source, expected = built
+    root = tmp_path / "index"
+    _copy_root(source, root)
+    generation = generation_of(root)
+    path = side_files(generation)[0]
+    path.unlink()
+
+    def crash(*args: Any, **kwargs: Any) -> None:
+        raise OSError("the disk is full")
+
+    monkeypatch.setattr(sidefile.os, "replace", crash)
+    index = make_index(root)
+    try:
+        assert answers(index) == expected  # answered from memory: the file could not be written
+    finally:
+        index.close()
+    assert not path.exists()
+    assert not [p for p in generation.iterdir() if p.name.endswith(".tmp")]  # its half is removed
+
+
+def test_a_half_written_temporary_file_from_a_killed_writer_is_never_read(built, tmp_path):
+    source, expected = built
+    root = tmp_path / "index"
+    _copy_root(source, root)
+    generation = generation_of(root)
+    path = side_files(generation)[0]
+    good = path.read_bytes()
+    path.unlink()
+    (generation / f".{path.name}.99999.deadbeef.tmp").write_bytes(good[: len(good) // 2])
+    assert reopened_answers(root) == expected
+    assert path.read_bytes() == good
+
+
+def test_readers_never_see_a_side_file_half_written_while_it_is_replaced(built, tmp_path):
+    """One thread rewrites a side file again and again; another opens and checks it meanwhile."""
+    source, _ = built
+    root = tmp_path / "index"
+    _copy_root(source, root)
+    generation = generation_of(root)
+    path = side_files(generation)[0]
+    identity = _identity(generation, path)
+    files = GenerationStorage(generation)
+    reader = files.open_index(INDEX_NAME).reader()
+    leaf = next(leaf for leaf, _ in reader.leaf_readers() if identity_of(leaf) == identity)
+    arrays = extract(leaf)
+    reader.close()
+    files.close_opened()
+    done = threading.Event()
+
+    def rewrite() -> None:
+        for _ in range(40):
+            write_side_file(path, identity, arrays, lazy=lazy_arrays())
+        done.set()
+
+    writer = threading.Thread(target=rewrite)
+    writer.start()
+    opened = 0
+    while not done.is_set() or opened == 0:
+        open_side_file(path, identity).close()  # raises StaleSideFile if it ever saw half a file
+        opened += 1
+    writer.join()
+    assert opened > 0
+
+
+def test_a_side_file_damaged_under_a_running_node_is_rebuilt_without_an_error(built, tmp_path, caplog):
+    source, expected = built
+    root = tmp_path / "index"
+    _copy_root(source, root)
+    index = make_index(root)
+    try:
+        index.search(SearchRequest(text="", per_page=1))  # opened, side files checked
+        for path in side_files(generation_of(root)):
+            os.truncate(path, sidefile._HEADER.size + 4096)  # postings now end early
+        assert answers(index) == expected
+        assert "cannot be read" in caplog.text
+        for path in side_files(generation_of(root)):
+            open_side_file(path, _identity(path.parent, path)).close()
+    finally:
+        index.close()
+
+
+def test_build_workers_write_the_side_files_of_several_segments(built, tmp_path):
+    source, expected = built
+    root = tmp_path / "index"
+    _copy_root(source, root)
+    generation = generation_of(root)
+    for path in side_files(generation):
+        path.unlink()
+    assert ensure_side_files(generation, procs=2) == 3
+    assert ensure_side_files(generation, procs=2) == 0  # all usable now: nothing rewritten
+    assert reopened_answers(root) == expected
+
+
+def test_whoosh_deletes_a_side_file_with_its_segment(tmp_path):
+    index = with_updates(tmp_path / "index")
+    try:
+        generation = generation_of(tmp_path / "index")
+        before = set(side_files(generation))
+        index.clear_segments()  # merges every segment into one
+        after = set(side_files(generation))
+        assert len(after) == 1 and not before & after
+        assert not [p for p in before if p.exists()]
+        index.search(SearchRequest(text="ketamine"))
+        assert all(p.exists() for p in after)
+    finally:
+        index.close()
