@@ -13,14 +13,18 @@ from __future__ import annotations
 import bisect
 import contextlib
 import functools
+import itertools
 import logging
 import multiprocessing
+import pickle
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.formats import Positions
+from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
 from search_index.integrity import INDEX_NAME, GenerationStorage
@@ -52,7 +56,9 @@ def identity_of(reader: Any) -> Identity:
 
 def lazy_arrays() -> frozenset[str]:
     """Name the arrays read in slices (postings), not whole when a side file is opened."""
-    return frozenset(f"{field}.{part}" for field in POSTED_FIELDS for part in ("docs", "weights"))
+    return frozenset(
+        f"{field}.{part}" for field in POSTED_FIELDS for part in ("docs", "weights", "positions")
+    )
 
 
 def extract(reader: Any) -> dict[str, np.ndarray]:
@@ -85,56 +91,113 @@ def extract(reader: Any) -> dict[str, np.ndarray]:
 
 
 def _field_arrays(reader: Any, field: str, size: int) -> dict[str, np.ndarray]:
-    """Return one field's terms, each term's postings (documents and weights) and every length."""
+    """Return one field's terms, each term's postings (documents, weights, positions) and every length."""
     terms: list[bytes] = []
     starts = [0]
     doc_parts: list[np.ndarray] = []
     weight_parts: list[np.ndarray] = []
+    position_parts: list[np.ndarray] | None = [] if type(reader.schema[field].format) is Positions else None
     format_ = reader.schema[field].format
     for term in reader.lexicon(field):
-        docs, weights = _posting_arrays(reader._terms.matcher(field, term, format_))
+        docs, weights, positions = _posting_arrays(
+            reader._terms.matcher(field, term, format_), position_parts is not None
+        )
         terms.append(term)
         doc_parts.append(docs)
         weight_parts.append(weights)
         starts.append(starts[-1] + docs.size)
+        if position_parts is not None:
+            if (
+                positions is None
+                or positions[1].size != docs.size
+                or not np.array_equal(positions[1], weights)
+            ):
+                position_parts = None  # a weight that is not the position count: phrases go through Whoosh
+            else:
+                position_parts.append(positions[0])
     weights = np.concatenate(weight_parts) if weight_parts else np.empty(0)
-    exact = weights.astype(np.float32)
     text, offsets = _byte_table(terms)
-    return {
+    arrays = {
         f"{field}.terms": text,
         f"{field}.term_offsets": offsets,
         f"{field}.starts": np.array(starts, dtype=np.int64),
         f"{field}.docs": (np.concatenate(doc_parts) if doc_parts else np.empty(0)).astype(np.uint32),
-        # Whoosh keeps weights as 32-bit floats; 64 bits only if one would not round-trip.
-        f"{field}.weights": exact if np.array_equal(exact, weights) else weights,
+        f"{field}.weights": _smallest_exact(weights),
         f"{field}.lengths": _length_bytes(reader, field, size),
     }
+    if position_parts is not None:
+        # A posting's positions follow its term's earlier postings' ones: as many as its weight.
+        arrays[f"{field}.positions"] = _smallest_exact(
+            np.concatenate(position_parts) if position_parts else np.empty(0, dtype=np.int64)
+        )
+        arrays[f"{field}.position_starts"] = np.cumsum(
+            [0, *(part.size for part in position_parts)], dtype=np.int64
+        )
+    return arrays
 
 
-def _posting_arrays(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Return a term's documents and weights, a whole Whoosh block at a time where possible."""
+def _smallest_exact(values: np.ndarray) -> np.ndarray:
+    """Return ``values`` in the smallest type that holds every one of them exactly."""
+    for dtype in (np.uint8, np.uint16, np.uint32, np.float32):
+        narrow = values.astype(dtype)
+        if np.array_equal(narrow, values):
+            return narrow
+    return values.astype(np.float64)
+
+
+def _posting_arrays(matcher: Any, positional: bool) -> tuple[np.ndarray, np.ndarray, Any]:
+    """Return a term's documents, weights and (if ``positional``) positions with their counts.
+
+    Whole Whoosh blocks are decoded at a time; the positions of each posting come from its
+    value as Whoosh's ``Positions`` format writes it (a count, then pickled position deltas).
+    """
+    doc_parts, weight_parts = [], []
+    codes: list[list[int]] = []
     if type(matcher) is not W3LeafMatcher:  # terms in one document are inlined in the term info
         docs, weights = [], []
         while matcher.is_active():
             docs.append(matcher.id())
             weights.append(matcher.weight())
+            if positional:
+                codes.append(_position_codes(matcher.value()))
             matcher.next()
-        return np.array(docs, dtype=np.int64), np.array(weights, dtype=np.float64)
-    doc_parts, weight_parts = [], []
-    while matcher.is_active():
-        # One Whoosh block: its pickled tuple holds delta-coded document numbers and the weights.
-        matcher._read_data()
-        deltas, weights = matcher._data[0], matcher._data[1]
-        count = matcher._blocklength
-        doc_parts.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
-        if weights is None:
-            weight_parts.append(np.ones(count))
-        elif isinstance(weights, float):
-            weight_parts.append(np.full(count, weights))
-        else:
-            weight_parts.append(np.asarray(weights, dtype=np.float64))
-        matcher._next_block()
-    return np.concatenate(doc_parts), np.concatenate(weight_parts)
+        doc_parts.append(np.array(docs, dtype=np.int64))
+        weight_parts.append(np.array(weights, dtype=np.float64))
+    else:
+        while matcher.is_active():
+            # One Whoosh block: a pickled tuple of delta-coded document numbers, weights, values.
+            matcher._read_data()
+            deltas, weights, values = matcher._data
+            count = matcher._blocklength
+            doc_parts.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
+            if weights is None:
+                weight_parts.append(np.ones(count))
+            elif isinstance(weights, float):
+                weight_parts.append(np.full(count, weights))
+            else:
+                weight_parts.append(np.asarray(weights, dtype=np.float64))
+            if positional:
+                codes.extend(map(_position_codes, values))
+            matcher._next_block()
+    docs = np.concatenate(doc_parts)
+    weights = np.concatenate(weight_parts)
+    if not positional:
+        return docs, weights, None
+    counts = np.fromiter(map(len, codes), dtype=np.int64, count=len(codes))
+    deltas = np.fromiter(itertools.chain.from_iterable(codes), dtype=np.int64, count=int(counts.sum()))
+    return docs, weights, (_positions_from_deltas(deltas, counts), counts.astype(np.float64))
+
+
+def _position_codes(value: bytes) -> list[int]:
+    """Return the position deltas of one posting value (Whoosh's ``Positions.decode_positions``, undone)."""
+    return pickle.loads(value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b".")
+
+
+def _positions_from_deltas(deltas: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Turn each posting's position deltas into positions (a running sum that restarts per posting)."""
+    running = np.cumsum(deltas)
+    before = np.concatenate(([0], running))[np.cumsum(counts) - counts]
+    return running - np.repeat(before, counts)
 
 
 def _length_bytes(reader: Any, field: str, size: int) -> np.ndarray:
@@ -196,6 +259,7 @@ class SegmentData:
         self.name_rank = source.array("names.rank")
         self._terms: dict[str, _Strings] = {}
         self._starts: dict[str, list[int]] = {}
+        self._position_starts: dict[str, list[int]] = {}
         self._lengths: dict[str, np.ndarray] = {}
 
     def listing_id(self, docnum: int) -> str:
@@ -215,18 +279,60 @@ class SegmentData:
                 self.source.array(f"{field}.terms"), self.source.array(f"{field}.term_offsets")
             )
             self._starts[field] = self.source.array(f"{field}.starts").tolist()
+            if self.has_positions(field):
+                self._position_starts[field] = self.source.array(f"{field}.position_starts").tolist()
         return found
 
     def postings(self, field: str, word: str) -> tuple[np.ndarray, np.ndarray]:
         """Return the documents containing ``word`` in ``field`` and its weight (frequency) in each."""
-        terms = self.terms(field)
-        key = word.encode("utf-8")
-        index = bisect.bisect_left(terms, key)
-        if index == len(terms) or terms[index] != key:
+        found = self._term_range(field, word)
+        if found is None:
             return _EMPTY_IDS, _EMPTY_WEIGHTS
-        start, stop = self._starts[field][index], self._starts[field][index + 1]
+        start, stop = found
         docs = self.source.read(f"{field}.docs", start, stop).astype(np.int64)
         return docs, self.source.read(f"{field}.weights", start, stop).astype(np.float64)
+
+    def has_positions(self, field: str) -> bool:
+        """Whether the side file holds the field's word positions (so phrases need no Whoosh)."""
+        return self.source.has(f"{field}.positions")
+
+    def phrase(self, field: str, words: Sequence[str]) -> np.ndarray:
+        """Return the documents where ``words`` follow each other in ``field`` (as Whoosh's ``Phrase``)."""
+        postings = [self._term_range(field, word) for word in words]
+        if any(found is None for found in postings):
+            return _EMPTY_IDS
+        docs = [self.source.read(f"{field}.docs", start, stop).astype(np.int64) for start, stop in postings]
+        candidates = functools.reduce(lambda a, b: np.intersect1d(a, b, assume_unique=True), docs)
+        if not candidates.size:
+            return _EMPTY_IDS
+        starts = self._position_starts[field]
+        keys = None
+        for shift, ((start, stop), word_docs) in enumerate(zip(postings, docs, strict=True)):
+            counts = self.source.read(f"{field}.weights", start, stop).astype(np.int64)
+            index = self._term_index(field, words[shift])
+            positions = self.source.read(f"{field}.positions", starts[index], starts[index + 1]).astype(
+                np.int64
+            )
+            keep = np.repeat(np.isin(word_docs, candidates, assume_unique=True), counts)
+            owners = np.repeat(word_docs, counts)[keep]
+            # A match of word ``shift`` at position p starts the phrase at p - shift.
+            found = np.unique((owners << 32) | (positions[keep] - shift + len(words)))
+            keys = found if keys is None else np.intersect1d(keys, found, assume_unique=True)
+            if not keys.size:
+                return _EMPTY_IDS
+        return np.unique(keys >> 32)
+
+    def _term_index(self, field: str, word: str) -> int | None:
+        terms = self.terms(field)
+        key = word.encode("utf-8", "surrogatepass")
+        index = bisect.bisect_left(terms, key)
+        return index if index < len(terms) and terms[index] == key else None
+
+    def _term_range(self, field: str, word: str) -> tuple[int, int] | None:
+        index = self._term_index(field, word)
+        if index is None:
+            return None
+        return self._starts[field][index], self._starts[field][index + 1]
 
     def tag_names(self, prefix: str = "") -> list[str]:
         """Return the filter tags any document of the segment carries, starting with ``prefix``."""

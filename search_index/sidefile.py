@@ -128,6 +128,10 @@ class SideFile:
         self._body_start: int = directory["body_start"]
         self._eager = eager
 
+    def has(self, name: str) -> bool:
+        """Whether the file holds an array of that name."""
+        return name in self._entries
+
     def array(self, name: str) -> np.ndarray:
         """Return a whole array (eager arrays from memory; lazy ones read now)."""
         found = self._eager.get(name)
@@ -171,6 +175,10 @@ class ArraysInMemory:
     def __init__(self, arrays: Mapping[str, np.ndarray]) -> None:
         self.path = None
         self._arrays = dict(arrays)
+
+    def has(self, name: str) -> bool:
+        """Whether there is an array of that name."""
+        return name in self._arrays
 
     def array(self, name: str) -> np.ndarray:
         """Return a whole array."""

@@ -195,11 +195,8 @@ class Snapshot:
         return docnums, scores
 
     def _phrase_scores(self, field: str, words: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-        """Find the phrase with Whoosh; score each match as the sum of its words' scores."""
-        matcher = Phrase(field, list(words)).matcher(self.searcher, self.searcher.boolean_context())
-        docnums = (
-            np.fromiter(matcher.all_ids(), dtype=np.int64) if matcher.is_active() else np.empty(0, np.int64)
-        )
+        """Find the phrase (from the side files' positions); score each match as its words' scores summed."""
+        docnums = self._phrase_docnums(field, words)
         docnums = docnums[self._alive_flags[docnums]] if docnums.size else docnums
         scores = np.zeros(docnums.size)
         for word in dict.fromkeys(words):
@@ -209,6 +206,16 @@ class Snapshot:
                 word_scores[np.minimum(positions, max(word_docs.size - 1, 0))] if word_docs.size else 0.0
             )
         return docnums, scores
+
+    def _phrase_docnums(self, field: str, words: tuple[str, ...]) -> np.ndarray:
+        """Return the documents (deleted ones too) holding the phrase, in order."""
+        if not all(data.has_positions(field) for data, _, _ in self._parts):
+            matcher = Phrase(field, list(words)).matcher(self.searcher, self.searcher.boolean_context())
+            if not matcher.is_active():
+                return np.empty(0, np.int64)
+            return np.fromiter(matcher.all_ids(), dtype=np.int64)
+        found = [data.phrase(field, words) + offset for data, offset, _ in self._parts]
+        return np.concatenate(found) if found else np.empty(0, np.int64)
 
     def _average_length(self, field: str) -> float:
         """Return the mean length of ``field`` over live documents (1 for an empty index)."""
