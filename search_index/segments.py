@@ -152,14 +152,14 @@ def _posting_arrays(matcher: Any, positional: bool) -> tuple[np.ndarray, np.ndar
     value as Whoosh's ``Positions`` format writes it (a count, then pickled position deltas).
     """
     doc_parts, weight_parts = [], []
-    codes: list[list[int]] = []
+    values: list[bytes] = []
     if type(matcher) is not W3LeafMatcher:  # terms in one document are inlined in the term info
         docs, weights = [], []
         while matcher.is_active():
             docs.append(matcher.id())
             weights.append(matcher.weight())
             if positional:
-                codes.append(_position_codes(matcher.value()))
+                values.append(matcher.value())
             matcher.next()
         doc_parts.append(np.array(docs, dtype=np.int64))
         weight_parts.append(np.array(weights, dtype=np.float64))
@@ -167,7 +167,7 @@ def _posting_arrays(matcher: Any, positional: bool) -> tuple[np.ndarray, np.ndar
         while matcher.is_active():
             # One Whoosh block: a pickled tuple of delta-coded document numbers, weights, values.
             matcher._read_data()
-            deltas, weights, values = matcher._data
+            deltas, weights, block_values = matcher._data
             count = matcher._blocklength
             doc_parts.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
             if weights is None:
@@ -177,15 +177,42 @@ def _posting_arrays(matcher: Any, positional: bool) -> tuple[np.ndarray, np.ndar
             else:
                 weight_parts.append(np.asarray(weights, dtype=np.float64))
             if positional:
-                codes.extend(map(_position_codes, values))
+                values.extend(block_values)
             matcher._next_block()
     docs = np.concatenate(doc_parts)
     weights = np.concatenate(weight_parts)
     if not positional:
         return docs, weights, None
+    codes = _position_lists(values)
     counts = np.fromiter(map(len, codes), dtype=np.int64, count=len(codes))
     deltas = np.fromiter(itertools.chain.from_iterable(codes), dtype=np.int64, count=int(counts.sum()))
     return docs, weights, (_positions_from_deltas(deltas, counts), counts.astype(np.float64))
+
+
+def _position_lists(values: list[bytes]) -> list[list[int]]:
+    """Return each posting value's position deltas, as Whoosh's ``Positions.decode_positions`` reads them.
+
+    A value is a 4-byte count, then a protocol-2 pickle of the deltas (``\\x80\\x02``, a list,
+    maybe the final ``.``). Rather than unpickle each value, the pickles' bodies are joined
+    into one pickle of a list of lists and read with a single ``pickle.loads``.
+    """
+    if not values:
+        return []
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    joined = np.frombuffer(b"".join(values), dtype=np.uint8)
+    starts = np.cumsum(lengths) - lengths
+    if lengths.min() < _INT_SIZE + 3 or (joined[starts + _INT_SIZE] != 0x80).any():
+        return [_position_codes(value) for value in values]
+    if (joined[starts + _INT_SIZE + 1] != 2).any():
+        return [_position_codes(value) for value in values]
+    drop = np.zeros(joined.size, dtype=bool)
+    drop[(starts[:, None] + np.arange(_INT_SIZE + 2)).ravel()] = True
+    last = starts + lengths - 1
+    drop[last[joined[last] == ord(".")]] = True
+    lists = pickle.loads(b"\x80\x02](" + joined[~drop].tobytes() + b"e.")
+    if len(lists) != len(values):
+        return [_position_codes(value) for value in values]
+    return lists
 
 
 def _position_codes(value: bytes) -> list[int]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from whoosh.formats import Positions
 
 from search_index import SCHEMA_VERSION, SearchIndex, SearchRequest, SyncState, segments, sidefile, storage
 from search_index.integrity import INDEX_NAME, GenerationStorage
@@ -124,6 +125,7 @@ def test_every_segment_has_a_usable_side_file_after_build_and_updates(built):
 
 def test_side_files_hold_exactly_what_whoosh_reads_one_posting_at_a_time(built):
     """The block-at-a-time decoding equals Whoosh's public API, term by term and document by document."""
+    assert {f"{field}.positions" for field in segments.POSTED_FIELDS} & set(extract_first(built[0]))
     root, _ = built
     files = GenerationStorage(generation_of(root))
     try:
@@ -147,6 +149,12 @@ def test_side_files_hold_exactly_what_whoosh_reads_one_posting_at_a_time(built):
                         )
                     )
                     assert got == [(docnum, float(weight)) for docnum, weight in expected], (field, term)
+                    if f"{field}.positions" in arrays:
+                        matcher = leaf._terms.matcher(field, term, leaf.schema[field].format)
+                        whoosh_positions = [p for _, p in matcher.items_as("positions")]
+                        begin, end = arrays[f"{field}.position_starts"][number : number + 2]
+                        ours = arrays[f"{field}.positions"][begin:end].tolist()
+                        assert ours == [p for positions in whoosh_positions for p in positions], (field, term)
                 lengths = segments._LENGTH_OF_BYTE[arrays[f"{field}.lengths"]]
                 assert lengths.tolist() == [
                     float(leaf.doc_field_length(n, field, 0) or 0) for n in range(size)
@@ -154,6 +162,30 @@ def test_side_files_hold_exactly_what_whoosh_reads_one_posting_at_a_time(built):
         reader.close()
     finally:
         files.close_opened()
+
+
+def extract_first(root: Path) -> dict[str, np.ndarray]:
+    """Return the arrays of the first segment of the root's current generation."""
+    files = GenerationStorage(generation_of(root))
+    try:
+        reader = files.open_index(INDEX_NAME).reader()
+        try:
+            return extract(next(leaf for leaf, _ in reader.leaf_readers()))
+        finally:
+            reader.close()
+    finally:
+        files.close_opened()
+
+
+def test_position_values_decode_one_by_one_and_joined_alike():
+    """The joined decoding of posting values equals unpickling each, for every shape of value."""
+    lists = [[0], [3, 1], [], list(range(1, 1500)), [70000, 2], [255, 256, 65535, 65536], [46]]
+    values = [Positions().encode(numbers) for numbers in lists]
+    stripped = [value[:-1] for value in values]  # Whoosh's decoder accepts values without the final "."
+    expected = [[n - (numbers[i - 1] if i else 0) for i, n in enumerate(numbers)] for numbers in lists]
+    assert segments._position_lists(values) == expected
+    assert segments._position_lists(stripped) == expected
+    assert segments._position_lists(values[:1] + stripped[1:]) == expected
 
 
 @pytest.mark.parametrize(
