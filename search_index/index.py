@@ -184,7 +184,7 @@ class SearchIndex:
             writer.cancel()
             raise
         writer.commit()
-        segments.ensure_side_files(generation, procs)
+        segments.ensure_side_files(generation, procs, fresh=True)
         state.schema_version = SCHEMA_VERSION
         state.built_at = time.time()
         storage.write_state(generation, state)
