@@ -146,7 +146,8 @@ class SearchIndex:
         """Look for damage in the current generation's files and set a damaged one aside.
 
         The quick check costs a millisecond or two; ``deep`` reads everything (see
-        :func:`search_index.integrity.find_fault`).
+        :func:`search_index.integrity.find_fault`), side files included, and rewrites a side
+        file that is missing or damaged (they are copies of the segments, never the record).
         """
         generation = storage.current_generation(self.root)
         if generation is None:
@@ -157,6 +158,9 @@ class SearchIndex:
         fault = integrity.find_fault(generation, deep=deep)
         if fault is not None:
             self._set_aside(fault)
+        elif deep:
+            # The segments are sound: rewrite any side file that is missing or damaged.
+            segments.ensure_side_files(generation, deep=True)
         return fault
 
     # -- writing -----------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from search_index.sidefile import (
     StaleSideFile,
     open_side_file,
     side_file_path,
+    verify_contents,
     write_side_file,
 )
 
@@ -404,17 +405,20 @@ def load(generation: Path, reader: Any) -> SegmentData:
         return SegmentData(ArraysInMemory(arrays))
 
 
-def ensure_side_files(generation: Path, procs: int = 1, *, fresh: bool = False) -> int:
+def ensure_side_files(generation: Path, procs: int = 1, *, fresh: bool = False, deep: bool = False) -> int:
     """Write the side file of every segment of ``generation`` that has no usable one.
 
     With ``procs`` above 1 the segments are decoded in that many worker processes (a large
     build leaves one segment per build worker). ``fresh`` says the generation was just built
     by this process and no one else uses it yet, so its files may be read through memory maps
     (several times faster than the ``pread`` reads that serving needs, see
-    :mod:`search_index.integrity`). Return how many side files were written.
+    :mod:`search_index.integrity`). ``deep`` also reads and checks every byte of the side files
+    that exist. Return how many side files were written.
     """
     with _opened_readers(generation, fresh) as readers:
-        missing = [reader.segment().segment_id() for reader in readers if not _usable(generation, reader)]
+        missing = [
+            reader.segment().segment_id() for reader in readers if not _usable(generation, reader, deep)
+        ]
     if procs > 1 and len(missing) > 1:
         context = multiprocessing.get_context("fork")
         with context.Pool(min(procs, len(missing))) as pool:
@@ -425,11 +429,19 @@ def ensure_side_files(generation: Path, procs: int = 1, *, fresh: bool = False) 
     return len(missing)
 
 
-def _usable(generation: Path, reader: Any) -> bool:
+def _usable(generation: Path, reader: Any, deep: bool = False) -> bool:
     identity = identity_of(reader)
+    path = side_file_path(generation, identity.segment_id)
     try:
-        open_side_file(side_file_path(generation, identity.segment_id), identity).close()
-    except StaleSideFile:
+        side = open_side_file(path, identity)
+        try:
+            if deep:
+                verify_contents(side)
+        finally:
+            side.close()
+    except StaleSideFile as reason:
+        if str(reason) != "missing":
+            log.warning("rebuilding the side file %s: %s", path, reason)
         return False
     return True
 

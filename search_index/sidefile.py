@@ -10,7 +10,8 @@ arrays read whole, a CRC-32), then the arrays, each aligned to 64 bytes.
 
 A side file is never trusted: :func:`open_side_file` refuses one that is missing, cut short,
 written by another format or schema version, for another segment, or whose header, directory
-or eagerly read arrays fail their checksums, and the caller rebuilds it from the segment.
+or arrays read whole fail their checksums, and the caller rebuilds it from the segment; the
+arrays read in slices are checked by :func:`verify_contents` (``flask index check``).
 It is written under a temporary name and renamed into place, so no reader ever sees a
 half-written one under its real name.
 """
@@ -37,6 +38,8 @@ _HEADER = struct.Struct("<8sII16s")
 _ALIGN = 64
 #: The largest directory accepted (a damaged length field must not make us read gigabytes).
 _MAX_DIRECTORY = 16 * 2**20
+#: How much of an array :func:`verify_contents` reads at a time.
+_CHUNK = 8 * 2**20
 
 
 class StaleSideFile(Exception):
@@ -81,7 +84,8 @@ def write_side_file(
             "dtype": array.dtype.str,
             "shape": list(array.shape),
             "offset": offset,
-            "crc": None if name in lazy else zlib.crc32(array.data),
+            "crc": zlib.crc32(array.data),
+            "eager": name not in lazy,
         }
         offset += _aligned(array.nbytes)
     directory = {
@@ -232,7 +236,7 @@ def _check(fd: int, identity: Identity) -> tuple[dict[str, Any], dict[str, np.nd
         raise StaleSideFile(f"{size} bytes, its directory says {directory['size']}")
     eager: dict[str, np.ndarray] = {}
     for name, entry in directory["arrays"].items():
-        if entry["crc"] is None:
+        if not entry["eager"]:
             continue
         dtype = np.dtype(entry["dtype"])
         nbytes = int(np.prod(entry["shape"], dtype=np.int64)) * dtype.itemsize
@@ -241,6 +245,29 @@ def _check(fd: int, identity: Identity) -> tuple[dict[str, Any], dict[str, np.nd
             raise StaleSideFile(f"array {name} is damaged")
         eager[name] = np.frombuffer(data, dtype=dtype).reshape(entry["shape"])
     return directory, eager
+
+
+def verify_contents(side: SideFile) -> None:
+    """Read every array read in slices and check its CRC-32; raise :class:`StaleSideFile` if one fails.
+
+    Opening checks only what it reads whole; this reads the rest (``flask index check``).
+    """
+    for name, entry in side._entries.items():
+        if entry["eager"]:
+            continue
+        dtype = np.dtype(entry["dtype"])
+        remaining = int(np.prod(entry["shape"], dtype=np.int64)) * dtype.itemsize
+        position = side._body_start + entry["offset"]
+        crc = 0
+        while remaining:
+            chunk = os.pread(side._fd, min(remaining, _CHUNK), position)
+            if not chunk:
+                raise StaleSideFile(f"array {name} is cut short")
+            crc = zlib.crc32(chunk, crc)
+            position += len(chunk)
+            remaining -= len(chunk)
+        if crc != entry["crc"]:
+            raise StaleSideFile(f"array {name} is damaged")
 
 
 def _aligned(size: int) -> int:

@@ -227,12 +227,12 @@ def spoil(path: Path, damage: str) -> None:
     path.write_bytes(bytes(data))
 
 
-def _flip_checked_byte(path: Path) -> bytearray:
-    """Flip the first byte of the first array that is read whole and checked at open."""
+def _flip_checked_byte(path: Path, *, eager: bool = True) -> bytearray:
+    """Flip the first byte of the first array read whole at open (``eager``) or read in slices."""
     data = bytearray(path.read_bytes())
     length = int.from_bytes(data[12:16], "little")
     directory = json.loads(data[sidefile._HEADER.size : sidefile._HEADER.size + length])
-    entry = next(e for e in directory["arrays"].values() if e["crc"] is not None)
+    entry = next(e for e in directory["arrays"].values() if e["eager"] == eager and e["shape"][0])
     data[directory["body_start"] + entry["offset"]] ^= 0xFF
     return data
 
@@ -376,5 +376,24 @@ def test_whoosh_deletes_a_side_file_with_its_segment(tmp_path):
         assert not [p for p in before if p.exists()]
         index.search(SearchRequest(text="ketamine"))
         assert all(p.exists() for p in after)
+    finally:
+        index.close()
+
+
+def test_the_deep_check_finds_damage_in_postings_and_rewrites_the_side_file(built, tmp_path):
+    """Postings are read in slices, not checked at open: the deep check reads them all."""
+    source, expected = built
+    root = tmp_path / "index"
+    _copy_root(source, root)
+    generation = generation_of(root)
+    path = side_files(generation)[0]
+    good = path.read_bytes()
+    path.write_bytes(bytes(_flip_checked_byte(path, eager=False)))
+    open_side_file(path, _identity(generation, path)).close()  # opening does not notice
+    index = make_index(root)
+    try:
+        assert index.check_files(deep=True) is None  # the segments themselves are sound
+        assert path.read_bytes() == good
+        assert answers(index) == expected
     finally:
         index.close()
