@@ -7,7 +7,9 @@ files, so a side file that is rebuilt, kept in memory or refused never changes a
 from __future__ import annotations
 
 import json
+import math
 import os
+import random
 import shutil
 import threading
 from collections.abc import Iterable
@@ -17,9 +19,21 @@ from typing import Any
 import numpy as np
 import pytest
 from whoosh.formats import Positions
+from whoosh.query import Phrase
 
-from search_index import SCHEMA_VERSION, SearchIndex, SearchRequest, SyncState, segments, sidefile, storage
+from search_index import (
+    SCHEMA_VERSION,
+    SearchIndex,
+    SearchRequest,
+    SyncState,
+    bench,
+    segments,
+    sidefile,
+    storage,
+)
+from search_index.analysis import analyze
 from search_index.integrity import INDEX_NAME, GenerationStorage
+from search_index.schema import TEXT_FIELDS, index_fields
 from search_index.segments import ensure_side_files, extract, identity_of, lazy_arrays
 from search_index.sidefile import (
     Identity,
@@ -28,6 +42,7 @@ from search_index.sidefile import (
     side_file_path,
     write_side_file,
 )
+from search_index.snapshot import bm25
 from tests.search_fixture import listing_documents
 from tests.test_search_index import make_index
 
@@ -397,3 +412,59 @@ def test_the_deep_check_finds_damage_in_postings_and_rewrites_the_side_file(buil
         assert answers(index) == expected
     finally:
         index.close()
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterable[tuple[SearchIndex, list[dict[str, Any]]]]:
+    """An index of 1,500 of the benchmark's synthetic listings (40 deleted, 100 in an update segment)."""
+    rng = random.Random(5)
+    index = make_index(tmp_path_factory.mktemp("generated"))
+    docs = bench.make_documents(rng, bench.make_corpus(rng, index.vocabulary), 1500)
+    index.rebuild(docs[:1400], SyncState(schema_version=0))
+    index.apply(docs[1400:], [doc["id"] for doc in docs[:40]], SyncState(schema_version=0, applied_through=2))
+    yield index, docs
+    index.close()
+
+
+def test_phrases_match_exactly_the_documents_whoosh_s_phrase_query_finds(generated):
+    index, docs = generated
+    rng = random.Random(8)
+    view = index._current()
+    snapshot, searcher = view.snapshot, view.searcher
+    checked = 0
+    for field in TEXT_FIELDS:
+        words = [term.decode() for term in searcher.reader().lexicon(field)]
+        phrases = [tuple(rng.sample(words, 2)) for _ in range(40)]
+        phrases += [(word, word) for word in rng.sample(words, 5)]
+        for doc in rng.sample(docs, 40):  # words that really follow each other
+            tokens = analyze(index_fields(doc, index.vocabulary)[field])
+            if len(tokens) >= 3:
+                start = rng.randrange(len(tokens) - 2)
+                phrases += [tuple(tokens[start : start + 2]), tuple(tokens[start : start + 3])]
+        for phrase in phrases:
+            matcher = Phrase(field, list(phrase)).matcher(searcher, searcher.boolean_context())
+            whoosh = sorted(matcher.all_ids()) if matcher.is_active() else []
+            ours = [int(n) for n in snapshot._phrase_docnums(field, phrase) if snapshot._alive_flags[n]]
+            assert ours == whoosh, (field, phrase)
+            checked += bool(whoosh)
+    assert checked > 100  # most phrases taken from the text are found
+
+
+def test_word_scores_use_whoosh_s_own_frequencies_and_lengths(generated):
+    """Each word's documents, frequencies and field lengths, as Whoosh's reader gives them one by one."""
+    index, _ = generated
+    view = index._current()
+    snapshot, reader = view.snapshot, view.searcher.reader()
+    rng = random.Random(9)
+    for field in TEXT_FIELDS:
+        for term in rng.sample(list(reader.lexicon(field)), 60):
+            docnums, scores = snapshot._term_scores(field, term.decode())
+            matcher = reader.postings(field, term)
+            expected = dict(matcher.items_as("weight"))
+            assert docnums.tolist() == sorted(expected)
+            lengths = np.array(
+                [reader.doc_field_length(n, field, 0) or 0 for n in docnums.tolist()], dtype=float
+            )
+            weights = np.array([expected[n] for n in docnums.tolist()], dtype=float)
+            idf = math.log(snapshot.count / (docnums.size + 1)) + 1
+            assert scores.tolist() == bm25(idf, weights, lengths, snapshot._average_length(field)).tolist()
