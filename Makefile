@@ -15,7 +15,7 @@ REAL_ENV := DATABASE_URL=sqlite:///$(CURDIR)/instance/directory-real.sqlite3 SEA
 $(VENV)/.installed: setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -34,7 +34,7 @@ run-real: install
 	$(REAL_ENV) $(FLASK) data import-samhsa $(SAMHSA_FILE)
 	$(REAL_ENV) $(FLASK) serve --host $(HOST) --port $(PORT)
 
-## test: install with the test extras (and, where it can, the browser test tools) and run the whole suite
+## test: install with the test and bench extras (and, where it can, the browser test tools) and run the whole suite
 test: install browser-deps api-docs
 	$(BIN)/python -m pytest
 
