@@ -108,6 +108,15 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterable[tuple[Path, list
         index.close()
 
 
+@pytest.fixture
+def copy(built: tuple[Path, list[Any]], tmp_path: Path) -> tuple[Path, Path, list[Any]]:
+    """A copy of the built index root (to damage), its current generation and the expected answers."""
+    source, expected = built
+    root = tmp_path / "index"
+    shutil.copytree(source, root, ignore=shutil.ignore_patterns("*.lock"))
+    return root, generation_of(root), expected
+
+
 def reopened_answers(root: Path) -> list[Any]:
     """Answer the queries from a newly opened index (as a restarted worker would)."""
     index = make_index(root)
@@ -206,11 +215,8 @@ def test_position_values_decode_one_by_one_and_joined_alike():
 @pytest.mark.parametrize(
     "damage", ["missing", "truncated", "zeroed", "directory", "array", "schema", "format"]
 )
-def test_an_unusable_side_file_is_rebuilt_and_answers_do_not_change(built, tmp_path, damage):
-    source, expected = built
-    root = tmp_path / "index"
-    _copy_root(source, root)
-    generation = generation_of(root)
+def test_an_unusable_side_file_is_rebuilt_and_answers_do_not_change(copy, damage):
+    root, generation, expected = copy
     path = side_files(generation)[0]
     good = path.read_bytes()
     spoil(path, damage)
@@ -279,18 +285,8 @@ def _identity(generation: Path, path: Path) -> Identity:
     raise AssertionError(f"no segment for {path}")
 
 
-def _copy_root(source: Path, target: Path) -> None:
-    """Copy an index root (a cheap way to damage one copy per test)."""
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.lock"))
-
-
-def test_a_writer_interrupted_before_the_rename_leaves_nothing_under_the_real_name(
-    built, tmp_path, monkeypatch
-):
-    source, expected = built
-    root = tmp_path / "index"
-    _copy_root(source, root)
-    generation = generation_of(root)
+def test_a_writer_interrupted_before_the_rename_leaves_nothing_under_the_real_name(copy, monkeypatch):
+    root, generation, expected = copy
     path = side_files(generation)[0]
     path.unlink()
 
@@ -307,11 +303,8 @@ def test_a_writer_interrupted_before_the_rename_leaves_nothing_under_the_real_na
     assert not [p for p in generation.iterdir() if p.name.endswith(".tmp")]  # its half is removed
 
 
-def test_a_half_written_temporary_file_from_a_killed_writer_is_never_read(built, tmp_path):
-    source, expected = built
-    root = tmp_path / "index"
-    _copy_root(source, root)
-    generation = generation_of(root)
+def test_a_half_written_temporary_file_from_a_killed_writer_is_never_read(copy):
+    root, generation, expected = copy
     path = side_files(generation)[0]
     good = path.read_bytes()
     path.unlink()
@@ -320,12 +313,9 @@ def test_a_half_written_temporary_file_from_a_killed_writer_is_never_read(built,
     assert path.read_bytes() == good
 
 
-def test_readers_never_see_a_side_file_half_written_while_it_is_replaced(built, tmp_path):
+def test_readers_never_see_a_side_file_half_written_while_it_is_replaced(copy):
     """One thread rewrites a side file again and again; another opens and checks it meanwhile."""
-    source, _ = built
-    root = tmp_path / "index"
-    _copy_root(source, root)
-    generation = generation_of(root)
+    _, generation, _ = copy
     path = side_files(generation)[0]
     identity = _identity(generation, path)
     files = GenerationStorage(generation)
@@ -351,10 +341,8 @@ def test_readers_never_see_a_side_file_half_written_while_it_is_replaced(built, 
     assert opened > 0
 
 
-def test_a_side_file_damaged_under_a_running_node_is_rebuilt_without_an_error(built, tmp_path, caplog):
-    source, expected = built
-    root = tmp_path / "index"
-    _copy_root(source, root)
+def test_a_side_file_damaged_under_a_running_node_is_rebuilt_without_an_error(copy, caplog):
+    root, _, expected = copy
     index = make_index(root)
     try:
         index.search(SearchRequest(text="", per_page=1))  # opened, side files checked
@@ -368,11 +356,8 @@ def test_a_side_file_damaged_under_a_running_node_is_rebuilt_without_an_error(bu
         index.close()
 
 
-def test_build_workers_write_the_side_files_of_several_segments(built, tmp_path):
-    source, expected = built
-    root = tmp_path / "index"
-    _copy_root(source, root)
-    generation = generation_of(root)
+def test_build_workers_write_the_side_files_of_several_segments(copy):
+    root, generation, expected = copy
     for path in side_files(generation):
         path.unlink()
     assert ensure_side_files(generation, procs=2) == 3
@@ -395,12 +380,9 @@ def test_whoosh_deletes_a_side_file_with_its_segment(tmp_path):
         index.close()
 
 
-def test_the_deep_check_finds_damage_in_postings_and_rewrites_the_side_file(built, tmp_path):
+def test_the_deep_check_finds_damage_in_postings_and_rewrites_the_side_file(copy):
     """Postings are read in slices, not checked at open: the deep check reads them all."""
-    source, expected = built
-    root = tmp_path / "index"
-    _copy_root(source, root)
-    generation = generation_of(root)
+    root, generation, expected = copy
     path = side_files(generation)[0]
     good = path.read_bytes()
     path.write_bytes(bytes(_flip_checked_byte(path, eager=False)))
