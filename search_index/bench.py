@@ -759,7 +759,7 @@ def table(report: dict[str, Any], queries: int, seed: int) -> str:
         f"  (build workers' peak {report['peak_rss_children_mb']} MB; "
         f"{report['rss_after_search_mb']} MB resident after searching)",
         f"build memory, sampled: peak {report['build_peak_mb']} MB for this process and its workers together "
-        f"(largest one {report['build_peak_process_mb']} MB)",
+        f"(PSS; largest RSS of one {report['build_peak_process_mb']} MB)",
         f"generate {report['generate_s']} s | open searcher + build snapshot {report['open_s']} s",
         "gc.freeze() was called after building and opening the index, before any search.",
         "warm = second pass over the same mix (timed); cold = first pass (fresh snapshot, empty match cache)",

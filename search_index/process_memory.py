@@ -3,6 +3,8 @@
 ``ru_maxrss`` gives one process's peak; a build that forks workers holds memory in several
 processes at once, and the children's ``ru_maxrss`` mixes in every other child ever waited for.
 :class:`TreeMemory` samples ``/proc`` while the work runs and keeps the peak of the whole tree.
+Each process counts its proportional set size (PSS): pages a forked worker still shares with
+its parent count once between them, not once in each.
 """
 
 from __future__ import annotations
@@ -23,6 +25,17 @@ def resident_mb(pid: int) -> float:
     except (OSError, IndexError, ValueError):
         return 0.0
     return pages * resource.getpagesize() / 2**20
+
+
+def proportional_mb(pid: int) -> float:
+    """Return a process's proportional set size in MB (its RSS where the kernel does not report PSS)."""
+    try:
+        for line in (PROC / str(pid) / "smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024.0
+    except (OSError, IndexError, ValueError):
+        pass
+    return resident_mb(pid)
 
 
 def descendants(pid: int) -> list[int]:
@@ -50,7 +63,7 @@ class TreeMemory:
 
     def __init__(self, interval_s: float = 0.05) -> None:
         self.interval_s = interval_s
-        #: The largest sum over the tree seen at one sample, and the largest single process.
+        #: The largest PSS sum over the tree seen at one sample, and the largest single RSS.
         self.peak_total_mb = 0.0
         self.peak_process_mb = 0.0
         self._stop = threading.Event()
@@ -71,9 +84,9 @@ class TreeMemory:
     def sample(self) -> None:
         """Take one sample now."""
         me = os.getpid()
-        sizes = [resident_mb(pid) for pid in (me, *descendants(me))]
-        self.peak_total_mb = max(self.peak_total_mb, sum(sizes))
-        self.peak_process_mb = max(self.peak_process_mb, max(sizes, default=0.0))
+        tree = (me, *descendants(me))
+        self.peak_total_mb = max(self.peak_total_mb, sum(proportional_mb(pid) for pid in tree))
+        self.peak_process_mb = max(self.peak_process_mb, max(resident_mb(pid) for pid in tree))
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval_s):
