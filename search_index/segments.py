@@ -420,7 +420,9 @@ def ensure_side_files(generation: Path, procs: int = 1, *, fresh: bool = False, 
             reader.segment().segment_id() for reader in readers if not _usable(generation, reader, deep)
         ]
     if procs > 1 and len(missing) > 1:
-        context = multiprocessing.get_context("fork")
+        # Spawned, not forked: a forked worker would copy the parent's heap page by page as its
+        # garbage collector walks it (the documents of a build), doubling the build's memory.
+        context = multiprocessing.get_context("spawn")
         with context.Pool(min(procs, len(missing))) as pool:
             pool.map(functools.partial(_write_segment, generation, fresh), missing)
     else:
