@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import functools
+import gc
 import itertools
 import logging
 import multiprocessing
@@ -420,10 +421,15 @@ def ensure_side_files(generation: Path, procs: int = 1, *, fresh: bool = False, 
             reader.segment().segment_id() for reader in readers if not _usable(generation, reader, deep)
         ]
     if procs > 1 and len(missing) > 1:
-        # Spawned, not forked: a forked worker would copy the parent's heap page by page as its
-        # garbage collector walks it (the documents of a build), doubling the build's memory.
-        context = multiprocessing.get_context("spawn")
-        with context.Pool(min(procs, len(missing))) as pool:
+        context = multiprocessing.get_context("fork")
+        # Frozen objects are out of the workers' garbage collection: a forked worker would
+        # otherwise copy the parent's heap (a build's documents) page by page as it walks it.
+        gc.freeze()
+        try:
+            pool = context.Pool(min(procs, len(missing)))
+        finally:
+            gc.unfreeze()
+        with pool:
             pool.map(functools.partial(_write_segment, generation, fresh), missing)
     else:
         for segment_id in missing:
