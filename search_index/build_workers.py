@@ -79,7 +79,8 @@ def _write_in_workers(
     workers: list[_Worker] = []
     count = 0
     try:
-        workers = [_Worker(index, to_fields, limitmb) for _ in range(procs)]
+        for _ in range(procs):
+            workers.append(_Worker(index, to_fields, limitmb, [worker.connection for worker in workers]))
         batch: list[Document] = []
         sent = 0
         for count, doc in enumerate(documents, start=1):
@@ -107,11 +108,17 @@ def _write_in_workers(
 class _Worker:
     """A forked process writing one segment from the batches sent to it."""
 
-    def __init__(self, index: Any, to_fields: ToFields, limitmb: int) -> None:
+    def __init__(self, index: Any, to_fields: ToFields, limitmb: int, siblings: list[Connection]) -> None:
         context = multiprocessing.get_context("fork")
         self.connection, child = context.Pipe()
+        # The child closes this process's ends of the pipes it inherits (its own and those of the
+        # workers started before it), so that it sees the end of its input if this process dies.
+        parent_ends = [*siblings, self.connection]
         self.process = context.Process(
-            target=_work, args=(index, to_fields, limitmb, child), name="search-index-build", daemon=True
+            target=_work,
+            args=(index, to_fields, limitmb, child, parent_ends),
+            name="search-index-build",
+            daemon=True,
         )
         self.process.start()
         child.close()
@@ -149,8 +156,12 @@ class _Worker:
         self.connection.close()
 
 
-def _work(index: Any, to_fields: ToFields, limitmb: int, connection: Connection) -> None:
+def _work(
+    index: Any, to_fields: ToFields, limitmb: int, connection: Connection, parent_ends: list[Connection]
+) -> None:
     """Worker process: add each batch's documents, then write the segment and send it back."""
+    for end in parent_ends:
+        end.close()
     writer = None
     try:
         # Like Whoosh's SubWriterTask: no lock of its own (the parent holds the index's).

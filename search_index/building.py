@@ -49,7 +49,8 @@ class BuildWriter(SegmentWriter):
             for name in schema.names()
             if schema[name].separate_spelling()
         )
-        self.store = PostingStore(self._tempstorage.folder, limitmb * 1024 * 1024, spelling)
+        # Three quarters of the limit for postings: the rest covers merging runs and the caches.
+        self.store = PostingStore(self._tempstorage.folder, limitmb * 768 * 1024, spelling)
         #: field -> length byte of each document (as in the field's length column; 0 for none).
         self._length_bytes: dict[str, bytearray] = {}
 

@@ -24,12 +24,14 @@ from typing import BinaryIO
 Entry = tuple[array, array, array, bytearray]
 #: One term of a run or of the merged output: (field, term, doc numbers, weights, value sizes, values).
 Row = tuple[str, bytes, bytes, bytes, bytes, bytes]
-#: Terms per pickled chunk of a run file.
+#: Terms per pickled chunk of a run file, at most.
 RUN_CHUNK = 2048
+#: Bytes of postings per pickled chunk of a run file, about (merging holds one chunk per run).
+RUN_CHUNK_BYTES = 2 * 1024 * 1024
 #: Estimated bytes of one term's arrays beyond its postings.
 TERM_OVERHEAD = 400
-#: Estimated bytes of one posting beyond its value.
-POSTING_OVERHEAD = 16
+#: Estimated bytes of one posting beyond its value (16 in the arrays, and the arrays' spare room).
+POSTING_OVERHEAD = 20
 
 
 def new_entry() -> Entry:
@@ -69,22 +71,25 @@ class PostingStore:
         self.runs.append(path)
         with os.fdopen(handle, "wb") as out:
             chunk: list[Row] = []
+            size = 0
             for row in self._held_rows():
                 chunk.append(row)
-                if len(chunk) >= RUN_CHUNK:
+                size += len(row[2]) + len(row[3]) + len(row[4]) + len(row[5])
+                if len(chunk) >= RUN_CHUNK or size >= RUN_CHUNK_BYTES:
                     pickle.dump(chunk, out, pickle.HIGHEST_PROTOCOL)
                     chunk = []
+                    size = 0
             if chunk:
                 pickle.dump(chunk, out, pickle.HIGHEST_PROTOCOL)
         self.fields = {}
         self.size = 0
 
     def _held_rows(self) -> Iterator[Row]:
-        """Yield the held terms as rows, sorted by field and term."""
+        """Yield the held terms as rows, sorted by field and term, forgetting each once yielded."""
         for name in sorted(self.fields):
             table = self.fields[name]
             for term in sorted(table):
-                ids, weights, sizes, values = table[term]
+                ids, weights, sizes, values = table.pop(term)
                 yield name, term, ids.tobytes(), weights.tobytes(), sizes.tobytes(), bytes(values)
 
     def terms(self) -> Iterator[tuple[str, bytes, Entry]]:
