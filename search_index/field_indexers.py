@@ -58,7 +58,7 @@ class TextIndexer:
         self._stem = stem
         self._ignore = ignore
         self._charmap = charmap
-        self._field_boost = field_boost
+        self._field_boost = float(field_boost)  # so that count * boost is float(count) * boost
         #: raw word -> (indexed term bytes, spelling word bytes), both None for a stop word.
         self._words: dict[str, tuple[bytes | None, bytes | None]] = {}
 
@@ -109,7 +109,7 @@ class TextIndexer:
         """Return what ``field.index(value)`` yields, in the same order."""
         boost = self._field_boost
         return [
-            (term, len(poses), float(len(poses)) * boost, _encode(poses))
+            (term, len(poses), len(poses) * boost, _encode(poses))
             for term, poses in self._positions(value).items()
         ]
 
@@ -128,15 +128,17 @@ class TextIndexer:
         for term, poses in self._positions(value).items():
             count = len(poses)
             vbytes = single[poses[0]] if count == 1 and poses[0] < known else _encode(poses)
+            vsize = len(vbytes)
             entry = table.get(term)
             if entry is None:
                 entry = table[term] = new_entry()
                 size += TERM_OVERHEAD
-            entry[0].append(docnum)
-            entry[1].append(float(count) * boost)
-            entry[2].append(len(vbytes))
-            entry[3].extend(vbytes)
-            size += POSTING_OVERHEAD + len(vbytes)
+            ids, weights, sizes, values = entry
+            ids.append(docnum)
+            weights.append(count * boost)
+            sizes.append(vsize)
+            values.extend(vbytes)
+            size += POSTING_OVERHEAD + vsize
             length += count
         return length, vbytes, size
 
@@ -150,29 +152,21 @@ class TextIndexer:
         return sorted(found)  # type: ignore[type-var]
 
 
-#: ``Positions.encode([position])`` by position: most words occur once in a field.
-_SINGLE: list[bytes] = []
-
-
 def _encode(poses: list[int]) -> bytes:
     """Return ``Positions.encode(poses)``: the count, then the pickled gaps between positions."""
-    if len(poses) == 1:
-        position = poses[0]
-        if position < len(_SINGLE):
-            return _SINGLE[position]
-        value = pack_uint(1) + dumps(poses, 2)
-        if position == len(_SINGLE) and position < MAX_SINGLE:
-            _SINGLE.append(value)
-        return value
     deltas = [poses[0], *(later - earlier for earlier, later in pairwise(poses))]
     return pack_uint(len(deltas)) + dumps(deltas, 2)
+
+
+#: ``Positions.encode([position])`` by position: most words occur once in a field.
+_SINGLE = [_encode([position]) for position in range(MAX_SINGLE)]
 
 
 class KeywordIndexer:
     """Whoosh's indexing of a KEYWORD field (words between spaces, with their frequencies)."""
 
     def __init__(self, field_boost: float) -> None:
-        self._field_boost = field_boost
+        self._field_boost = float(field_boost)  # so that count * boost is float(count) * boost
         self._terms: dict[str, bytes] = {}
 
     def _counts(self, value: str) -> dict[bytes, int]:
