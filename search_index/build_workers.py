@@ -19,7 +19,7 @@ from typing import Any
 from search_index.building import BuildWriter
 
 #: Documents sent to a worker at a time.
-BATCH_SIZE = 200
+BATCH_SIZE = 100  # as Whoosh's MpWriter
 #: Seconds to wait for a stopped worker to exit before killing it.
 STOP_TIMEOUT = 5.0
 

@@ -3,7 +3,8 @@
 :class:`BuildWriter` is Whoosh's ``SegmentWriter`` with three costs taken out, each producing the
 same bytes as before (``tests/test_search_build_identity.py`` compares the files):
 
-* the schema's TEXT fields are analysed once per distinct word (:mod:`search_index.field_indexers`);
+* the schema's TEXT and KEYWORD fields are analysed once per distinct word
+  (:mod:`search_index.field_indexers`);
 * postings are grouped by term in compact arrays (:mod:`search_index.postings`), not pickled one
   by one through Whoosh's sorting pool;
 * each term's posting blocks are handed to Whoosh's own block writer 128 postings at a time,
