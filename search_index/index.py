@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,6 +16,7 @@ from whoosh.query import Or, Term
 
 from search_index import integrity, segments, storage
 from search_index.analysis import analyze
+from search_index.build_workers import write_documents
 from search_index.integrity import Fault, GenerationStorage, IndexCorrupt
 from search_index.query import ParsedQuery, parse_query
 from search_index.schema import SCHEMA_VERSION, SPELLING_FIELDS, TEXT_FIELDS, index_fields, make_schema
@@ -178,16 +180,15 @@ class SearchIndex:
         index = whoosh_index.create_in(str(generation), make_schema())
         # Worker processes pay off only for large builds.
         procs = self.build_procs if (expected_count or 0) >= PARALLEL_BUILD_FROM else 1
-        writer = index.writer(procs=procs, limitmb=self.build_memory_mb, multisegment=procs > 1)
-        try:
-            for count, doc in enumerate(documents, start=1):
-                writer.add_document(**index_fields(doc, self.vocabulary))
-                if progress is not None:
-                    progress(count)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
+        to_fields = partial(index_fields, vocabulary=self.vocabulary)
+        write_documents(
+            index,
+            documents,
+            to_fields,
+            procs=procs,
+            limitmb=self.build_memory_mb,
+            progress=progress,
+        )
         segments.ensure_side_files(generation, procs, fresh=True)
         state.schema_version = SCHEMA_VERSION
         state.built_at = time.time()
