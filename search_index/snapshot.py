@@ -1,8 +1,8 @@
 """Per-version caches: filter bitsets, sort and geo arrays, and scored text matches.
 
 Built for each version of the index a searcher sees, so that filters, facet counts,
-distances and sorts never touch Whoosh; Whoosh only enumerates and scores text matches,
-and each (field, words) match list is kept until the index changes.
+distances, sorts and text matches never go through Whoosh at query time; each (field, words)
+match list, scored with BM25F, is kept until the index changes.
 
 What a segment holds comes from its side file (:mod:`search_index.segments`), read without
 decoding anything in Python. Whoosh segments never change once written (only their deletions
