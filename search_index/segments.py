@@ -11,7 +11,6 @@ change over time, its side file does not, and searches mask deleted documents th
 from __future__ import annotations
 
 import bisect
-import contextlib
 import functools
 import gc
 import itertools
@@ -26,6 +25,7 @@ import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Positions
+from whoosh.reading import SegmentReader
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
@@ -66,8 +66,12 @@ def lazy_arrays() -> frozenset[str]:
 
 def extract(reader: Any) -> dict[str, np.ndarray]:
     """Decode one Whoosh segment (every document, deleted or not) into the side file's arrays."""
+    return dict(extract_arrays(reader))
+
+
+def extract_arrays(reader: Any) -> Iterator[tuple[str, np.ndarray]]:
+    """Yield the side file's arrays of one segment, a field at a time (to write them as they come)."""
     size = reader.doc_count_all()
-    arrays: dict[str, np.ndarray] = {}
     ids: list[str] = []
     digests: list[str] = []
     names: list[str] = []
@@ -79,18 +83,20 @@ def extract(reader: Any) -> dict[str, np.ndarray]:
         digests.append(digest)
         names.append(name.casefold())
         numbers[docnum] = (latitude, longitude, verified_at, reverify_due)
-    arrays["ids.text"], arrays["ids.offsets"] = _string_table(ids)
-    arrays["digests.text"], arrays["digests.offsets"] = _string_table(digests)
+    text, offsets = _string_table(ids)
+    yield from (("ids.text", text), ("ids.offsets", offsets))
+    text, offsets = _string_table(digests)
+    yield from (("digests.text", text), ("digests.offsets", offsets))
     for column, key in enumerate(("latitudes", "longitudes", "verified_at", "reverify_due")):
-        arrays[key] = np.ascontiguousarray(numbers[:, column])
+        yield key, np.ascontiguousarray(numbers[:, column])
     encoded = [name.encode("utf-8", "surrogatepass") for name in names]
     keys = np.array(encoded or [b""], dtype=f"S{max((len(e) for e in encoded), default=0) or 1}")[:size]
     order = np.argsort(keys, kind="stable")
-    arrays["names.sorted"] = keys[order]
-    arrays["names.rank"] = _inverse(order)
+    yield "names.sorted", keys[order]
+    yield "names.rank", _inverse(order)
+    del ids, digests, names, encoded, keys, order
     for field in POSTED_FIELDS:
-        arrays.update(_field_arrays(reader, field, size))
-    return arrays
+        yield from _field_arrays(reader, field, size).items()
 
 
 def _field_arrays(reader: Any, field: str, size: int) -> dict[str, np.ndarray]:
@@ -106,32 +112,30 @@ def _field_arrays(reader: Any, field: str, size: int) -> dict[str, np.ndarray]:
             reader._terms.matcher(field, term, format_), position_parts is not None
         )
         terms.append(term)
-        doc_parts.append(docs)
-        weight_parts.append(weights)
+        doc_parts.append(docs.astype(np.uint32))
+        narrow = weights.astype(np.float32)
+        weight_parts.append(narrow if np.array_equal(narrow, weights) else weights)
         starts.append(starts[-1] + docs.size)
         if position_parts is not None:
-            if (
-                positions is None
-                or positions[1].size != docs.size
-                or not np.array_equal(positions[1], weights)
-            ):
+            if positions is None or not np.array_equal(positions[1], weights):
                 position_parts = None  # a weight that is not the position count: phrases go through Whoosh
             else:
-                position_parts.append(positions[0])
+                position_parts.append(positions[0].astype(np.uint32))
     weights = np.concatenate(weight_parts) if weight_parts else np.empty(0)
+    del weight_parts
     text, offsets = _byte_table(terms)
     arrays = {
         f"{field}.terms": text,
         f"{field}.term_offsets": offsets,
         f"{field}.starts": np.array(starts, dtype=np.int64),
-        f"{field}.docs": (np.concatenate(doc_parts) if doc_parts else np.empty(0)).astype(np.uint32),
+        f"{field}.docs": np.concatenate(doc_parts) if doc_parts else np.empty(0, dtype=np.uint32),
         f"{field}.weights": _smallest_exact(weights),
         f"{field}.lengths": _length_bytes(reader, field, size),
     }
     if position_parts is not None:
         # A posting's positions follow its term's earlier postings' ones: as many as its weight.
         arrays[f"{field}.positions"] = _smallest_exact(
-            np.concatenate(position_parts) if position_parts else np.empty(0, dtype=np.int64)
+            np.concatenate(position_parts) if position_parts else np.empty(0, dtype=np.uint32)
         )
         arrays[f"{field}.position_starts"] = np.cumsum(
             [0, *(part.size for part in position_parts)], dtype=np.int64
@@ -397,13 +401,12 @@ def load(generation: Path, reader: Any) -> SegmentData:
     except StaleSideFile as reason:
         if str(reason) != "missing":
             log.warning("rebuilding the side file %s: %s", path, reason)
-    arrays = extract(reader)
     try:
-        write_side_file(path, identity, arrays, lazy=lazy_arrays())
+        write_side_file(path, identity, extract_arrays(reader), lazy=lazy_arrays())
         return SegmentData(open_side_file(path, identity))
     except (OSError, StaleSideFile) as error:  # a read-only folder, say: answer from memory
         log.warning("cannot write the side file %s (%s); keeping it in memory", path, error)
-        return SegmentData(ArraysInMemory(arrays))
+        return SegmentData(ArraysInMemory(extract(reader)))
 
 
 def ensure_side_files(generation: Path, procs: int = 1, *, fresh: bool = False, deep: bool = False) -> int:
@@ -414,12 +417,14 @@ def ensure_side_files(generation: Path, procs: int = 1, *, fresh: bool = False, 
     by this process and no one else uses it yet, so its files may be read through memory maps
     (several times faster than the ``pread`` reads that serving needs, see
     :mod:`search_index.integrity`). ``deep`` also reads and checks every byte of the side files
-    that exist. Return how many side files were written.
+    that exist. Only the table of contents is read here; each segment is opened by the process
+    that decodes it. Return how many side files were written.
     """
-    with _opened_readers(generation, fresh) as readers:
-        missing = [
-            reader.segment().segment_id() for reader in readers if not _usable(generation, reader, deep)
-        ]
+    missing = [
+        segment.segment_id()
+        for segment in _segments(generation)
+        if not _usable(generation, _identity(segment), deep)
+    ]
     if procs > 1 and len(missing) > 1:
         context = multiprocessing.get_context("fork")
         # Frozen objects are out of the workers' garbage collection: a forked worker would
@@ -437,8 +442,20 @@ def ensure_side_files(generation: Path, procs: int = 1, *, fresh: bool = False, 
     return len(missing)
 
 
-def _usable(generation: Path, reader: Any, deep: bool = False) -> bool:
-    identity = identity_of(reader)
+def _segments(generation: Path) -> list[Any]:
+    """Return the segments the generation's table of contents lists."""
+    files = GenerationStorage(generation)
+    try:
+        return list(files.open_index(INDEX_NAME)._segments())
+    finally:
+        files.close_opened()
+
+
+def _identity(segment: Any) -> Identity:
+    return Identity(segment.segment_id(), segment.doc_count_all(), SCHEMA_VERSION)
+
+
+def _usable(generation: Path, identity: Identity, deep: bool = False) -> bool:
     path = side_file_path(generation, identity.segment_id)
     try:
         side = open_side_file(path, identity)
@@ -456,22 +473,16 @@ def _usable(generation: Path, reader: Any, deep: bool = False) -> bool:
 
 def _write_segment(generation: Path, fresh: bool, segment_id: str) -> None:
     """Decode one segment of ``generation`` and write its side file (run in a build worker)."""
-    with _opened_readers(generation, fresh) as readers:
-        for reader in readers:
-            if reader.segment().segment_id() == segment_id:
-                identity = identity_of(reader)
-                arrays = extract(reader)
-                write_side_file(side_file_path(generation, segment_id), identity, arrays, lazy=lazy_arrays())
-
-
-@contextlib.contextmanager
-def _opened_readers(generation: Path, fresh: bool) -> Iterator[list[Any]]:
-    """Open the generation's index read-only; yield its segment readers, then close everything."""
     files = FileStorage(str(generation), readonly=True) if fresh else GenerationStorage(generation)
-    reader = files.open_index(INDEX_NAME).reader()
     try:
-        yield [leaf for leaf, _ in reader.leaf_readers() if leaf.segment() is not None]
+        index = files.open_index(INDEX_NAME)
+        segment = next(s for s in index._segments() if s.segment_id() == segment_id)
+        reader = SegmentReader(files, index.schema, segment)
+        try:
+            path = side_file_path(generation, segment_id)
+            write_side_file(path, identity_of(reader), extract_arrays(reader), lazy=lazy_arrays())
+        finally:
+            reader.close()
     finally:
-        reader.close()
         if isinstance(files, GenerationStorage):
             files.close_opened()

@@ -23,7 +23,7 @@ import json
 import os
 import struct
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,9 @@ MAGIC = b"WSIDE\x00\x00\x01"
 #: Bump when the layout or the meaning of any array changes: older files are then rebuilt.
 FORMAT_VERSION = 1
 SUFFIX = ".side"
-_HEADER = struct.Struct("<8sII16s")
+_HEADER = struct.Struct("<8sIIQ16s")
+#: Where the first array starts (the header, then zeros).
+_BODY_START = 64
 _ALIGN = 64
 #: The largest directory accepted (a damaged length field must not make us read gigabytes).
 _MAX_DIRECTORY = 16 * 2**20
@@ -69,48 +71,50 @@ def side_file_path(generation: Path, segment_id: str) -> Path:
 
 
 def write_side_file(
-    path: Path, identity: Identity, arrays: Mapping[str, np.ndarray], *, lazy: frozenset[str] = frozenset()
+    path: Path,
+    identity: Identity,
+    arrays: Mapping[str, np.ndarray] | Iterable[tuple[str, np.ndarray]],
+    *,
+    lazy: frozenset[str] = frozenset(),
 ) -> None:
     """Write ``arrays`` to ``path`` atomically: under a temporary name, then renamed into place.
 
-    Arrays named in ``lazy`` are read in slices when needed; the others are read whole (and
-    checked) when the file is opened.
+    ``arrays`` may be a generator of (name, array): each is written as it comes, so a large
+    segment's arrays need not all be in memory at once. Arrays named in ``lazy`` are read in
+    slices when needed; the others are read whole (and checked) when the file is opened.
     """
-    entries: dict[str, dict[str, Any]] = {}
-    offset = 0
-    for name, array in arrays.items():
-        array = np.ascontiguousarray(array)
-        entries[name] = {
-            "dtype": array.dtype.str,
-            "shape": list(array.shape),
-            "offset": offset,
-            "crc": zlib.crc32(array.data),
-            "eager": name not in lazy,
-        }
-        offset += _aligned(array.nbytes)
-    directory = {
-        "format": FORMAT_VERSION,
-        "segment": identity.segment_id,
-        "doc_count": identity.doc_count,
-        "schema": identity.schema_version,
-        "arrays": entries,
-    }
-    body_start = _aligned(_HEADER.size + len(json.dumps(directory)) + 64)
-    directory["body_start"] = body_start
-    directory["size"] = body_start + offset
-    encoded = json.dumps(directory, sort_keys=True).encode("utf-8")
-    if _HEADER.size + len(encoded) > body_start:
-        raise AssertionError("side file directory outgrew its room")  # the 64 spare bytes cover it
-    header = _HEADER.pack(MAGIC, FORMAT_VERSION, len(encoded), _digest(encoded))
+    items = arrays.items() if isinstance(arrays, Mapping) else arrays
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
     try:
         with open(temporary, "wb") as handle:
-            handle.write(header + encoded)
-            handle.write(b"\0" * (body_start - _HEADER.size - len(encoded)))
-            for array in arrays.values():
-                data = np.ascontiguousarray(array).data
-                handle.write(data)
+            handle.write(b"\0" * _BODY_START)
+            entries: dict[str, dict[str, Any]] = {}
+            offset = 0
+            for name, array in items:
+                data = np.ascontiguousarray(array)
+                entries[name] = {
+                    "dtype": data.dtype.str,
+                    "shape": list(data.shape),
+                    "offset": offset,
+                    "crc": zlib.crc32(data.data),
+                    "eager": name not in lazy,
+                }
+                handle.write(data.data)
                 handle.write(b"\0" * (_aligned(data.nbytes) - data.nbytes))
+                offset += _aligned(data.nbytes)
+            directory = {
+                "format": FORMAT_VERSION,
+                "segment": identity.segment_id,
+                "doc_count": identity.doc_count,
+                "schema": identity.schema_version,
+                "arrays": entries,
+                "body_start": _BODY_START,
+            }
+            encoded = json.dumps(directory, sort_keys=True).encode("utf-8")
+            directory_at = _BODY_START + offset
+            handle.write(encoded)
+            handle.seek(0)
+            handle.write(_HEADER.pack(MAGIC, FORMAT_VERSION, len(encoded), directory_at, _digest(encoded)))
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
@@ -215,14 +219,14 @@ def _check(fd: int, identity: Identity) -> tuple[dict[str, Any], dict[str, np.nd
     head = os.pread(fd, _HEADER.size, 0)
     if len(head) != _HEADER.size:
         raise StaleSideFile("cut short before its header ends")
-    magic, version, length, digest = _HEADER.unpack(head)
+    magic, version, length, directory_at, digest = _HEADER.unpack(head)
     if magic != MAGIC:
         raise StaleSideFile("not a side file")
     if version != FORMAT_VERSION:
         raise StaleSideFile(f"format version {version}, the code reads {FORMAT_VERSION}")
-    if not 0 < length <= _MAX_DIRECTORY:
-        raise StaleSideFile("its directory length is damaged")
-    encoded = os.pread(fd, length, _HEADER.size)
+    if not 0 < length <= _MAX_DIRECTORY or directory_at + length != size:
+        raise StaleSideFile(f"{size} bytes, its header says {directory_at + length}")
+    encoded = os.pread(fd, length, directory_at)
     if len(encoded) != length or _digest(encoded) != digest:
         raise StaleSideFile("its directory is damaged")
     directory = json.loads(encoded)
@@ -232,8 +236,10 @@ def _check(fd: int, identity: Identity) -> tuple[dict[str, Any], dict[str, np.nd
         )
     if directory["segment"] != identity.segment_id or directory["doc_count"] != identity.doc_count:
         raise StaleSideFile("written for another segment")
-    if size != directory["size"]:
-        raise StaleSideFile(f"{size} bytes, its directory says {directory['size']}")
+    for name, entry in directory["arrays"].items():
+        nbytes = int(np.prod(entry["shape"], dtype=np.int64)) * np.dtype(entry["dtype"]).itemsize
+        if directory["body_start"] + entry["offset"] + nbytes > directory_at:
+            raise StaleSideFile(f"array {name} lies outside the file")
     eager: dict[str, np.ndarray] = {}
     for name, entry in directory["arrays"].items():
         if not entry["eager"]:

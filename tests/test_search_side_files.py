@@ -237,7 +237,7 @@ def spoil(path: Path, damage: str) -> None:
     elif damage == "zeroed":  # renamed into place, but its data never reached the disk
         data = bytearray(len(data))
     elif damage == "directory":
-        data[sidefile._HEADER.size + 5] ^= 0x01
+        data[_directory_at(data) + 5] ^= 0x01
     elif damage == "array":  # a bit flipped in an array read whole at open
         data = _flip_checked_byte(path)
     elif damage == "schema":
@@ -248,11 +248,15 @@ def spoil(path: Path, damage: str) -> None:
     path.write_bytes(bytes(data))
 
 
+def _directory_at(data: bytes) -> int:
+    """Return where a side file's directory starts (written last, at the end)."""
+    return int.from_bytes(data[16:24], "little")
+
+
 def _flip_checked_byte(path: Path, *, eager: bool = True) -> bytearray:
     """Flip the first byte of the first array read whole at open (``eager``) or read in slices."""
     data = bytearray(path.read_bytes())
-    length = int.from_bytes(data[12:16], "little")
-    directory = json.loads(data[sidefile._HEADER.size : sidefile._HEADER.size + length])
+    directory = json.loads(data[_directory_at(data) :])
     entry = next(e for e in directory["arrays"].values() if e["eager"] == eager and e["shape"][0])
     data[directory["body_start"] + entry["offset"]] ^= 0xFF
     return data
