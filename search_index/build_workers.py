@@ -9,6 +9,7 @@ commits the table of contents naming the workers' segments, as Whoosh's ``MpWrit
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import traceback
 from collections.abc import Callable, Iterable, Mapping
@@ -120,7 +121,13 @@ class _Worker:
             name="search-index-build",
             daemon=True,
         )
-        self.process.start()
+        # Frozen objects are out of the worker's garbage collection: walking them would copy the
+        # parent's heap (the caller's documents, say) into the worker page by page.
+        gc.freeze()
+        try:
+            self.process.start()
+        finally:
+            gc.unfreeze()
         child.close()
 
     def send(self, batch: list[Document]) -> None:
