@@ -100,56 +100,95 @@ def extract_arrays(reader: Any) -> Iterator[tuple[str, np.ndarray]]:
 
 
 def _field_arrays(reader: Any, field: str, size: int) -> dict[str, np.ndarray]:
-    """Return one field's terms, each term's postings (documents, weights, positions) and every length."""
-    terms: list[bytes] = []
-    starts = [0]
-    doc_parts: list[np.ndarray] = []
-    weight_parts: list[np.ndarray] = []
-    position_parts: list[np.ndarray] | None = [] if type(reader.schema[field].format) is Positions else None
+    """Return one field's terms, each term's postings (documents, weights, positions) and every length.
+
+    Postings go straight into arrays sized from the term table's counts, so a field's postings
+    are held once (not as per-term pieces and again joined).
+    """
     format_ = reader.schema[field].format
-    for term in reader.lexicon(field):
-        docs, weights, positions = _posting_arrays(
-            reader._terms.matcher(field, term, format_), position_parts is not None
+    terms = list(reader.lexicon(field))
+    infos = [reader._terms.term_info(field, term) for term in terms]
+    docs = _Column(np.uint32, sum(info.doc_frequency() for info in infos))
+    weights = _Column(np.float32, docs.capacity)
+    positional = type(format_) is Positions
+    positions = _Column(np.uint32, int(sum(info.weight() for info in infos))) if positional else None
+    starts = [0]
+    position_starts = [0]
+    for term in terms:
+        term_docs, term_weights, term_positions = _posting_arrays(
+            reader._terms.matcher(field, term, format_), positions is not None
         )
-        terms.append(term)
-        doc_parts.append(docs.astype(np.uint32))
-        narrow = weights.astype(np.float32)
-        weight_parts.append(narrow if np.array_equal(narrow, weights) else weights)
-        starts.append(starts[-1] + docs.size)
-        if position_parts is not None:
-            if positions is None or not np.array_equal(positions[1], weights):
-                position_parts = None  # a weight that is not the position count: phrases go through Whoosh
+        docs.extend(term_docs)
+        weights.extend(term_weights)
+        starts.append(docs.size)
+        if positions is not None:
+            if term_positions is None or not np.array_equal(term_positions[1], term_weights):
+                positions = None  # a weight that is not the position count: phrases go through Whoosh
             else:
-                position_parts.append(positions[0].astype(np.uint32))
-    weights = np.concatenate(weight_parts) if weight_parts else np.empty(0)
-    del weight_parts
+                positions.extend(term_positions[0])
+                position_starts.append(positions.size)
+    del infos
     text, offsets = _byte_table(terms)
     arrays = {
         f"{field}.terms": text,
         f"{field}.term_offsets": offsets,
         f"{field}.starts": np.array(starts, dtype=np.int64),
-        f"{field}.docs": np.concatenate(doc_parts) if doc_parts else np.empty(0, dtype=np.uint32),
-        f"{field}.weights": _smallest_exact(weights),
+        f"{field}.docs": docs.array(),
+        f"{field}.weights": weights.narrowest(),
         f"{field}.lengths": _length_bytes(reader, field, size),
     }
-    if position_parts is not None:
+    if positions is not None:
         # A posting's positions follow its term's earlier postings' ones: as many as its weight.
-        arrays[f"{field}.positions"] = _smallest_exact(
-            np.concatenate(position_parts) if position_parts else np.empty(0, dtype=np.uint32)
-        )
-        arrays[f"{field}.position_starts"] = np.cumsum(
-            [0, *(part.size for part in position_parts)], dtype=np.int64
-        )
+        arrays[f"{field}.positions"] = positions.narrowest()
+        arrays[f"{field}.position_starts"] = np.array(position_starts, dtype=np.int64)
     return arrays
 
 
-def _smallest_exact(values: np.ndarray) -> np.ndarray:
-    """Return ``values`` in the smallest type that holds every one of them exactly."""
-    for dtype in (np.uint8, np.uint16, np.uint32, np.float32):
-        narrow = values.astype(dtype)
-        if np.array_equal(narrow, values):
-            return narrow
-    return values.astype(np.float64)
+class _Column:
+    """A numpy array filled piece by piece, stored in the smallest type that keeps it exact."""
+
+    def __init__(self, dtype: Any, capacity: int) -> None:
+        self._data = np.empty(max(capacity, 16), dtype=dtype)
+        self.size = 0
+        self._integral = True
+        self._maximum = 0.0
+
+    @property
+    def capacity(self) -> int:
+        """How many values fit before the array must grow."""
+        return int(self._data.size)
+
+    def extend(self, values: np.ndarray) -> None:
+        """Append values (the array widens to 64-bit floats if one would not fit exactly)."""
+        if not values.size:
+            return
+        stored = values.astype(self._data.dtype)
+        if not np.array_equal(stored, values):
+            self._data = self._data.astype(np.float64)
+            stored = values.astype(np.float64)
+        end = self.size + values.size
+        if end > self._data.size:
+            grown = np.empty(max(end, self._data.size * 3 // 2), dtype=self._data.dtype)
+            grown[: self.size] = self._data[: self.size]
+            self._data = grown
+        self._data[self.size : end] = stored
+        self.size = end
+        if self._integral and stored.dtype.kind == "f":
+            self._integral = bool(np.all(stored == np.floor(stored))) and stored.min() >= 0
+        self._maximum = max(self._maximum, float(stored.max()))
+
+    def array(self) -> np.ndarray:
+        """Return the values in the type they were collected in."""
+        return self._data[: self.size]
+
+    def narrowest(self) -> np.ndarray:
+        """Return the values as unsigned integers of the fewest bytes that hold them, if all are whole."""
+        values = self.array()
+        if self._integral:
+            for dtype in (np.uint8, np.uint16, np.uint32):
+                if self._maximum <= np.iinfo(dtype).max:
+                    return values.astype(dtype)
+        return values
 
 
 def _posting_arrays(matcher: Any, positional: bool) -> tuple[np.ndarray, np.ndarray, Any]:
