@@ -163,7 +163,6 @@ TARGETS = (
     ("text+filters+facets p95 <= 40 ms", ("queries", "text_filters_facets", "p95_ms"), 40.0),
     ("filters+facets p95 <= 10 ms", ("queries", "filters_facets", "p95_ms"), 10.0),
     ("unknown-word p95 <= 2x text p95", ("unknown_words_vs_text_p95",), 2.0),
-    ("build <= 60 s", ("build_s",), 60.0),
     ("update visible <= 1000 ms", ("update_visible_ms",), 1000.0),
     ("first query after opening <= 200 ms", ("first_query_ms",), 200.0),
 )
@@ -794,6 +793,8 @@ def table(report: dict[str, Any], queries: int, seed: int) -> str:
         lines += comparison_table(report, report["warm_totals"])
     lines += ["", "targets:"]
     targets = [*TARGETS, *(tantivy_targets(report["listings"]) if "tantivy" in report else ())]
+    if report["listings"] <= 50_000:  # an absolute bound set for the default size only
+        targets.append(("build <= 60 s (up to 50,000 listings)", ("build_s",), 60.0))
     for label, path, limit in targets:
         value = lookup(report, path)
         lines.append(f"  {'ok  ' if value <= limit else 'MISS'} {label:<44} measured {value:g}")
