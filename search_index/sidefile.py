@@ -4,9 +4,11 @@ A side file holds what the engine reads from a segment (see :mod:`search_index.s
 form numpy uses directly, so opening a segment and answering a query decode nothing in Python.
 Segments never change once written, so neither does their side file.
 
-Layout: a fixed header (magic, format version, directory length, directory digest), a JSON
-directory (what the file belongs to, its total size, each array's dtype, shape, offset and, for
-arrays read whole, a CRC-32), then the arrays, each aligned to 64 bytes.
+Layout: a fixed header (magic, format version, directory length and offset, directory digest),
+the arrays, each aligned to 64 bytes, then a JSON directory at the end (what the file belongs
+to, each array's dtype, shape, offset, CRC-32 and whether it is read whole). The arrays are
+written as they are produced and the header last, so a segment's arrays need not all be in
+memory at once; the file must end where its directory does.
 
 A side file is never trusted: :func:`open_side_file` refuses one that is missing, cut short,
 written by another format or schema version, for another segment, or whose header, directory
