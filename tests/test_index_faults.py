@@ -122,7 +122,9 @@ def test_segment_cut_short_under_an_open_index_is_noticed_on_the_failed_read(tmp
     current = storage.current_generation(tmp_path)
     assert index.search(SearchRequest(statuses=ALL_STATUSES)).total == len(DOCS)  # opened and read
 
-    damaged_file = truncate_segment(current)
+    segment = segment_file(current)
+    os.truncate(segment, 64)  # every part of the file now ends past its end
+    damaged_file = segment.name
 
     # Searches read the segment's side file, which is whole: they still answer, and rightly.
     assert ketamine_ids(index) == answers["newer"]
