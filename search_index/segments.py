@@ -495,12 +495,15 @@ def _identity(segment: Any) -> Identity:
 
 
 def _usable(generation: Path, identity: Identity, deep: bool = False) -> bool:
+    """Whether a segment's side file needs no writing now: it exists (readers check it when they
+    open it, and rebuild it if it is stale), or with ``deep``, every byte of it checks out."""
     path = side_file_path(generation, identity.segment_id)
+    if not deep:
+        return path.exists()
     try:
         side = open_side_file(path, identity)
         try:
-            if deep:
-                verify_contents(side)
+            verify_contents(side)
         finally:
             side.close()
     except StaleSideFile as reason:
